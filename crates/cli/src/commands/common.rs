@@ -1,0 +1,1 @@
+//! Options and output helpers shared by several subcommands.
