@@ -17,4 +17,4 @@ pub use inventory::{
     Transport,
 };
 pub use redact::{fingerprint, redact_args, redact_preview, redact_url};
-pub use tool::{canonical_json, Prompt, Resource, ServerSnapshot, Tool};
+pub use tool::{canonical_json, ChangeKind, Prompt, Resource, ServerSnapshot, Tool, ToolChange};

@@ -83,6 +83,36 @@ pub struct ServerSnapshot {
     pub taken_at: String,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// A difference between a server's approved (baseline) tools and what it
+/// lists now: the raw material of `rug-pull` findings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolChange {
+    /// [`crate::ServerDef::key`].
+    pub server_key: String,
+    /// Server name as configured.
+    pub server: String,
+    pub tool: String,
+    pub kind: ChangeKind,
+    /// Which parts changed: `description`, `input_schema`, `annotations`.
+    #[serde(default)]
+    pub fields: Vec<String>,
+    /// A short human-readable diff (line-based, `-` old / `+` new).
+    #[serde(default)]
+    pub diff: String,
+    #[serde(default)]
+    pub before_hash: Option<String>,
+    #[serde(default)]
+    pub after_hash: Option<String>,
+}
+
 /// JSON with object keys sorted at every level and no whitespace: equal
 /// values give equal strings whatever order a server sent keys in.
 pub fn canonical_json(v: &Value) -> String {
