@@ -1,0 +1,173 @@
+//! JSON-RPC 2.0 over any MCP transport: requests matched to responses by id,
+//! server-to-client requests answered, notifications ignored.
+
+use crate::error::{sanitize, ErrorKind};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+/// What a transport hands up: a JSON-RPC message, or a line that is not one.
+pub(crate) enum Incoming {
+    Message(Value),
+    /// Printable preview of output that is not JSON-RPC.
+    Garbage(String),
+}
+
+pub(crate) enum TransportError {
+    Timeout,
+    /// The peer went away (process exited, stream ended); the text says how.
+    Closed(String),
+    Fatal(ErrorKind),
+}
+
+pub(crate) trait Transport {
+    fn send(&mut self, msg: &Value, deadline: Instant) -> Result<(), TransportError>;
+    fn recv(&mut self, deadline: Instant) -> Result<Incoming, TransportError>;
+}
+
+/// More output than this that is not JSON-RPC, and the peer is not an MCP server.
+const MAX_GARBAGE: usize = 20;
+
+/// The answer Warden gives a server's own request during enumeration: Warden
+/// offers no capabilities, so only `ping` and an empty `roots/list` succeed.
+pub(crate) fn answer_server_request(msg: &Value) -> Option<Value> {
+    let method = msg.get("method")?.as_str()?;
+    let id = msg.get("id")?.clone();
+    Some(match method {
+        "ping" => json!({"jsonrpc": "2.0", "id": id, "result": {}}),
+        "roots/list" => json!({"jsonrpc": "2.0", "id": id, "result": {"roots": []}}),
+        _ => json!({"jsonrpc": "2.0", "id": id,
+                    "error": {"code": -32601, "message": format!("method not found: {method}")}}),
+    })
+}
+
+/// A JSON-RPC message is an object carrying a method (request or
+/// notification) or an id with a result or error (response).
+fn is_jsonrpc(v: &Value) -> bool {
+    v.is_object()
+        && (v.get("method").is_some_and(Value::is_string)
+            || (v.get("id").is_some() && (v.get("result").is_some() || v.get("error").is_some())))
+}
+
+pub(crate) struct Session<T: Transport> {
+    pub(crate) transport: T,
+    next_id: i64,
+    deadline: Instant,
+    timeout: Duration,
+    garbage: usize,
+    first_garbage: Option<String>,
+    /// A batch (JSON array) arrives as one item; its members wait here.
+    pending: std::collections::VecDeque<Value>,
+}
+
+impl<T: Transport> Session<T> {
+    pub(crate) fn new(transport: T, timeout: Duration) -> Self {
+        Session {
+            transport,
+            next_id: 0,
+            deadline: Instant::now() + timeout,
+            timeout,
+            garbage: 0,
+            first_garbage: None,
+            pending: Default::default(),
+        }
+    }
+
+    fn garbage_note(&self) -> Option<String> {
+        self.first_garbage
+            .as_ref()
+            .map(|g| format!("it wrote output that is not JSON-RPC: `{g}`"))
+    }
+
+    fn map_err(&self, e: TransportError, method: &str) -> ErrorKind {
+        match e {
+            TransportError::Timeout => ErrorKind::Timeout {
+                waiting_for: method.to_string(),
+                after: self.timeout,
+                note: self.garbage_note(),
+            },
+            TransportError::Closed(detail) => ErrorKind::Closed {
+                detail: match self.garbage_note() {
+                    Some(n) => format!("{detail}; {n}"),
+                    None => detail,
+                },
+                waiting_for: method.to_string(),
+            },
+            TransportError::Fatal(k) => k,
+        }
+    }
+
+    fn next_message(&mut self, method: &str) -> Result<Value, ErrorKind> {
+        loop {
+            if let Some(v) = self.pending.pop_front() {
+                if is_jsonrpc(&v) {
+                    return Ok(v);
+                }
+                self.note_garbage(sanitize(&v.to_string(), 120))?;
+                continue;
+            }
+            match self.transport.recv(self.deadline) {
+                Ok(Incoming::Message(Value::Array(batch))) => self.pending.extend(batch),
+                Ok(Incoming::Message(v)) => self.pending.push_back(v),
+                Ok(Incoming::Garbage(g)) => self.note_garbage(g)?,
+                Err(e) => return Err(self.map_err(e, method)),
+            }
+        }
+    }
+
+    fn note_garbage(&mut self, preview: String) -> Result<(), ErrorKind> {
+        self.garbage += 1;
+        self.first_garbage.get_or_insert(preview);
+        if self.garbage > MAX_GARBAGE {
+            return Err(ErrorKind::NotMcp(format!(
+                "{} messages are not JSON-RPC, the first: `{}`",
+                self.garbage,
+                self.first_garbage.as_deref().unwrap_or_default()
+            )));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn notify(&mut self, method: &str) -> Result<(), ErrorKind> {
+        let msg = json!({"jsonrpc": "2.0", "method": method});
+        self.transport
+            .send(&msg, self.deadline)
+            .map_err(|e| self.map_err(e, method))
+    }
+
+    /// Send a request and wait for its response. `Err(Rpc)` carries the
+    /// server's JSON-RPC error.
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Result<Value, ErrorKind> {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
+        self.transport
+            .send(&msg, self.deadline)
+            .map_err(|e| self.map_err(e, method))?;
+        loop {
+            let v = self.next_message(method)?;
+            if v.get("method").is_some() {
+                // A request from the server (answered) or a notification (ignored).
+                if let Some(answer) = answer_server_request(&v) {
+                    self.transport
+                        .send(&answer, self.deadline)
+                        .map_err(|e| self.map_err(e, method))?;
+                }
+                continue;
+            }
+            if v.get("id").and_then(Value::as_i64) != Some(id) {
+                continue; // a stale or foreign response
+            }
+            if let Some(err) = v.get("error") {
+                return Err(ErrorKind::Rpc {
+                    method: method.to_string(),
+                    code: err.get("code").and_then(Value::as_i64).unwrap_or(0),
+                    message: sanitize(
+                        err.get("message").and_then(Value::as_str).unwrap_or(""),
+                        200,
+                    ),
+                });
+            }
+            return Ok(v.get("result").cloned().unwrap_or(Value::Null));
+        }
+    }
+}
