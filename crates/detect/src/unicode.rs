@@ -69,6 +69,34 @@ pub fn hidden_payloads(text: &str) -> Vec<(Range<usize>, String)> {
         .collect()
 }
 
+/// [`strip_hidden`] plus a map back to the original text: pairs of
+/// (offset in the stripped text, offset in `text`) at each removed run, so a
+/// detector that runs on the stripped text can report original spans.
+pub(crate) fn strip_with_map(text: &str) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut map = vec![(0, 0)];
+    let mut last = 0;
+    for run in runs(text) {
+        out.push_str(&text[last..run.span.start]);
+        last = run.span.end;
+        map.push((out.len(), last));
+    }
+    out.push_str(&text[last..]);
+    (out, map)
+}
+
+/// Original offset of `off` in a text stripped by [`strip_with_map`].
+pub(crate) fn map_offset(map: &[(usize, usize)], off: usize) -> usize {
+    let i = map.partition_point(|&(s, _)| s <= off).saturating_sub(1);
+    let (s, o) = map[i];
+    o + (off - s)
+}
+
+/// True when `text` holds any hidden character or escape (cheap when not).
+pub fn has_hidden(text: &str) -> bool {
+    may_contain_hidden(text) && !runs(text).is_empty()
+}
+
 /// Cheap pre-check: every hidden character is non-ASCII or ESC.
 fn may_contain_hidden(text: &str) -> bool {
     text.bytes().any(|b| b == 0x1b || b >= 0xc2)
