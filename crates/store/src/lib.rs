@@ -5,6 +5,8 @@
 //! - `snapshots`: pinned tool snapshots and approvals (enumeration, rug-pull detection)
 //! - `audit`: the hash-chained audit log of runtime decisions
 
+pub mod audit;
+
 use std::path::{Path, PathBuf};
 
 /// The database file name inside the data directory.
@@ -33,7 +35,7 @@ pub enum StoreError {
 
 /// Schemas of every module, applied in order on open. `CREATE ... IF NOT
 /// EXISTS` only: a newer Warden may add tables, never break old ones.
-const SCHEMAS: &[&str] = &[];
+const SCHEMAS: &[&str] = &[audit::SCHEMA];
 
 /// Warden's data directory: `$WARDEN_DATA_DIR`, else `$XDG_DATA_HOME/warden`,
 /// else `~/.local/share/warden`.
