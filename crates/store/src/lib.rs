@@ -6,6 +6,8 @@
 //! - `audit`: the hash-chained audit log of runtime decisions
 
 pub mod audit;
+mod snapshots;
+pub use snapshots::{diff_snapshots, PinOutcome, ToolRecord};
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +37,7 @@ pub enum StoreError {
 
 /// Schemas of every module, applied in order on open. `CREATE ... IF NOT
 /// EXISTS` only: a newer Warden may add tables, never break old ones.
-const SCHEMAS: &[&str] = &[audit::SCHEMA];
+const SCHEMAS: &[&str] = &[audit::SCHEMA, snapshots::SCHEMA];
 
 /// Warden's data directory: `$WARDEN_DATA_DIR`, else `$XDG_DATA_HOME/warden`,
 /// else `~/.local/share/warden`.
