@@ -1,0 +1,312 @@
+//! Tool definitions from enumeration: `tool-poisoning`, `tool-shadowing`,
+//! `hidden-unicode`, `destructive-tool`, and `rug-pull` from the changes
+//! since approval. The detection itself is `warden_detect`'s; these rules
+//! place its matches on servers and set their severity in context.
+
+use super::{Ctx, Hit, HitBuilder, Rule};
+use warden_detect::Match;
+use warden_model::{Category, ChangeKind, ServerSnapshot, Severity, Tool};
+
+pub static TOOL_POISONING: Rule = Rule {
+    id: "tool-poisoning",
+    category: Category::ToolPoisoning,
+    severity: Severity::Critical,
+    title: "Tool definition carries hidden instructions to the model",
+    what: "Runs Warden's tool-definition detectors over each enumerated tool (its description \
+           and the descriptions, defaults and enums of its input schema) and the server's \
+           instructions and prompts: `<IMPORTANT>`-style blocks, fake system tags, \"do not \
+           tell the user\", requests to read `~/.ssh` or `.env`, parameters meant to carry \
+           data out.",
+    why: "The model reads tool descriptions as trusted context on every turn, whether or not \
+          the tool is ever called. A poisoned description can make the agent read secrets and \
+          pass them to any tool, silently.",
+    fix: "Disable the server now, and report it to its publisher. Use a version whose \
+          definitions you have reviewed, pinned, and approve its snapshot with `warden \
+          approve` so changes are caught.",
+};
+
+pub static TOOL_SHADOWING: Rule = Rule {
+    id: "tool-shadowing",
+    category: Category::ToolShadowing,
+    severity: Severity::High,
+    title: "Tool description tries to change how another server's tools are used",
+    what: "Compares every server's tool descriptions with the tools of the other servers the \
+           same agent runs. A description that gives orders about another server's tool \
+           (\"when using send_email, always add...\") is flagged on the server whose \
+           description does it, naming the tool it targets.",
+    why: "All servers' descriptions share one context. A server can hijack a trusted \
+          server's tool (redirect its emails, change its arguments) without ever being called.",
+    fix: "Remove the shadowing server; agents should not run servers of unknown intent beside \
+          servers that hold sensitive access.",
+};
+
+pub static HIDDEN_UNICODE: Rule = Rule {
+    id: "hidden-unicode",
+    category: Category::HiddenUnicode,
+    severity: Severity::High,
+    title: "Invisible characters in a tool definition",
+    what: "Flags Unicode tag characters, bidirectional controls, zero-width characters \
+           outside legitimate script and emoji use, and ANSI escapes in tool names, \
+           descriptions, schemas, server instructions and prompts. Decoded hidden text is \
+           shown in the evidence.",
+    why: "Text a human reviewer cannot see is still read by the model: it is the standard way \
+          to smuggle instructions past review.",
+    fix: "Treat the server as hostile until its publisher explains the characters; disable \
+          it and report it.",
+};
+
+pub static DESTRUCTIVE_TOOL: Rule = Rule {
+    id: "destructive-tool",
+    category: Category::DestructiveTool,
+    severity: Severity::Low,
+    title: "Server exposes tools that delete, overwrite, execute or send",
+    what: "Lists the tools that annotate `destructiveHint: true` or, without annotations, \
+           whose name, description or schema show they write, delete, move, execute or send. \
+           One finding per server naming the tools; medium when the server also holds \
+           credentials (env or headers).",
+    why: "These are the calls where a prompt injection does damage. Knowing which servers \
+          have them tells you where confirmation and runtime guardrails matter most.",
+    fix: "Keep destructive tools out of auto-approve lists, use `warden hook` policy to require \
+          confirmation for them, and disable the ones the agent does not need (client tool \
+          filters such as `excludeTools` / `disabledTools`).",
+};
+
+pub static RUG_PULL: Rule = Rule {
+    id: "rug-pull",
+    category: Category::RugPull,
+    severity: Severity::High,
+    title: "Tool definitions changed since they were approved",
+    what: "Compares each server's tools with the snapshot approved by `warden approve`: a \
+           changed description, schema or annotations is high (critical when the new \
+           definition is poisoned), a tool added since approval is medium, a removed one low. \
+           The evidence shows the diff.",
+    why: "A server approved as safe can change what its tools say and do at any update or \
+          even between sessions; the approval no longer covers what runs.",
+    fix: "Read the diff. If the change is expected, approve the new snapshot with `warden \
+          approve`; if not, disable the server and pin the last good version.",
+};
+
+fn tool_text(t: &Tool) -> String {
+    let mut s = t.name.clone();
+    if let Some(d) = &t.description {
+        s.push('\n');
+        s.push_str(d);
+    }
+    fn strings(v: &serde_json::Value, out: &mut String) {
+        match v {
+            serde_json::Value::String(x) => {
+                out.push('\n');
+                out.push_str(x);
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| {
+                out.push('\n');
+                out.push_str(k);
+                strings(x, out)
+            }),
+            _ => {}
+        }
+    }
+    strings(&t.input_schema, &mut s);
+    s
+}
+
+/// Everything the detectors say about one tool.
+pub(crate) fn analyze(t: &Tool) -> Vec<Match> {
+    let text = tool_text(t);
+    let mut m = warden_detect::injection::find(&text);
+    m.extend(warden_detect::unicode::find(&text));
+    if is_destructive_heuristic(t) {
+        m.push(Match {
+            rule: "tooldef.destructive".into(),
+            category: Category::DestructiveTool,
+            severity: Severity::Low,
+            title: "destructive tool".into(),
+            span: 0..0,
+            evidence: Default::default(),
+        });
+    }
+    m
+}
+
+const DESTRUCTIVE_VERBS: &[&str] = &[
+    "delete", "remove", "rm", "drop", "truncate", "write", "overwrite", "edit", "move", "rename",
+    "exec", "execute", "run", "shell", "command", "kill", "send", "post", "push", "update",
+    "insert", "create", "destroy", "purge", "reset", "terminate", "deploy", "merge",
+];
+
+pub(crate) fn name_words(n: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for c in n.chars() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+        } else if c.is_uppercase() && !cur.is_empty() {
+            words.push(std::mem::take(&mut cur));
+            cur.push(c.to_ascii_lowercase());
+        } else {
+            cur.push(c.to_ascii_lowercase());
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+fn is_destructive_heuristic(t: &Tool) -> bool {
+    if let Some(d) = t.hint("destructiveHint") {
+        if t.hint("readOnlyHint") != Some(true) {
+            return d;
+        }
+    }
+    if t.hint("readOnlyHint") == Some(true) {
+        return false;
+    }
+    name_words(&t.name).iter().any(|w| DESTRUCTIVE_VERBS.contains(&w.as_str()))
+}
+
+/// Names of a snapshot's destructive tools.
+pub(crate) fn destructive_tools(snap: &ServerSnapshot) -> Vec<String> {
+    snap.tools
+        .iter()
+        .filter(|t| analyze(t).iter().any(|m| m.category == Category::DestructiveTool))
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+fn rule_for(c: Category) -> Option<&'static Rule> {
+    match c {
+        Category::ToolPoisoning | Category::PromptInjection => Some(&TOOL_POISONING),
+        Category::HiddenUnicode => Some(&HIDDEN_UNICODE),
+        _ => None,
+    }
+}
+
+pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
+    for s in &ctx.inv.servers {
+        let Some(snap) = ctx.snapshot(s) else { continue };
+        let mut destructive = Vec::new();
+        for t in &snap.tools {
+            for m in analyze(t) {
+                if m.category == Category::DestructiveTool {
+                    destructive.push(t.name.clone());
+                    continue;
+                }
+                let Some(rule) = rule_for(m.category) else { continue };
+                out.push(
+                    HitBuilder::server(rule, s, format!("`{}` tool `{}`: {}", s.name, t.name, m.title))
+                        .severity(m.severity.max(rule.severity.min(Severity::High)))
+                        .field(t.name.clone())
+                        .preview(format!("[{}] {}", m.rule, m.evidence.preview))
+                        .disc(format!("{}:{}", t.name, m.rule))
+                        .build(),
+                );
+            }
+        }
+        // Server-level text the model reads too.
+        let mut texts: Vec<(String, &str)> = Vec::new();
+        if let Some(i) = &snap.instructions {
+            texts.push(("instructions".into(), i));
+        }
+        for p in &snap.prompts {
+            if let Some(d) = &p.description {
+                texts.push((format!("prompt {}", p.name), d));
+            }
+        }
+        for (label, text) in texts {
+            let mut ms = warden_detect::injection::find(text);
+            ms.extend(warden_detect::unicode::find(text));
+            for m in ms {
+                let Some(rule) = rule_for(m.category) else { continue };
+                out.push(
+                    HitBuilder::server(rule, s, format!("`{}` {label}: {}", s.name, m.title))
+                        .severity(m.severity.max(Severity::Medium))
+                        .field(label.clone())
+                        .preview(format!("[{}] {}", m.rule, m.evidence.preview))
+                        .disc(format!("{label}:{}", m.rule))
+                        .build(),
+                );
+            }
+        }
+        destructive.dedup();
+        if !destructive.is_empty() {
+            let creds = !s.env.is_empty() || !s.headers.is_empty();
+            out.push(
+                HitBuilder::server(&DESTRUCTIVE_TOOL, s, format!("`{}` has {} destructive tool(s)", s.name, destructive.len()))
+                    .severity(if creds { Severity::Medium } else { Severity::Low })
+                    .preview(super::truncate(&destructive.join(", "), 240))
+                    .build(),
+            );
+        }
+    }
+    rug_pulls(ctx, out);
+}
+
+fn rug_pulls(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
+    for c in ctx.changes {
+        let Some(s) = ctx.server_by_key(&c.server_key) else { continue };
+        let now = ctx.snapshot(s).and_then(|snap| snap.tools.iter().find(|t| t.name == c.tool));
+        let poisoned = now.is_some_and(|t| {
+            analyze(t).iter().any(|m| matches!(m.category, Category::ToolPoisoning | Category::PromptInjection | Category::HiddenUnicode))
+        });
+        let (sev, what) = match c.kind {
+            ChangeKind::Changed if poisoned => (Severity::Critical, format!("changed ({}) and is now poisoned", c.fields.join(", "))),
+            ChangeKind::Changed => (Severity::High, format!("changed ({})", c.fields.join(", "))),
+            ChangeKind::Added => (if poisoned { Severity::Critical } else { Severity::Medium }, "added".to_string()),
+            ChangeKind::Removed => (Severity::Low, "removed".to_string()),
+        };
+        // The diff is the server's text: show it without hidden characters.
+        let diff = warden_detect::unicode::strip_hidden(&c.diff);
+        out.push(
+            HitBuilder::server(&RUG_PULL, s, format!("`{}` tool `{}` {what} since approval", s.name, c.tool))
+                .severity(sev)
+                .field(c.tool.clone())
+                .preview(super::truncate(&diff, 300))
+                .disc(format!("{}:{}", c.tool, c.after_hash.as_deref().unwrap_or("")))
+                .build(),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn poisoning_and_unicode_positive_and_negative() {
+        let f = fixture("tools/poisoned");
+        let p = with_rule(&f, "tool-poisoning");
+        assert!(p.iter().any(|x| x.server.as_deref() == Some("evil") && x.location.field.as_deref() == Some("add")), "{f:#?}");
+        let u = with_rule(&f, "hidden-unicode");
+        assert!(u.iter().any(|x| x.location.field.as_deref() == Some("lookup")), "{f:#?}");
+        // The real reference server's tools are not poisoned.
+        assert!(!f.iter().any(|x| x.server.as_deref() == Some("everything") && matches!(x.rule.as_str(), "tool-poisoning" | "hidden-unicode")), "{f:#?}");
+    }
+
+    #[test]
+    fn destructive_positive_and_negative() {
+        let f = fixture("tools/poisoned");
+        let d = with_rule(&f, "destructive-tool");
+        let fs = d.iter().find(|x| x.server.as_deref() == Some("filesystem")).expect("filesystem has write tools");
+        assert!(fs.evidence.preview.contains("write_file"), "{fs:?}");
+        assert!(!fs.evidence.preview.contains("read_text_file"), "{fs:?}");
+        assert!(!d.iter().any(|x| x.server.as_deref() == Some("time")), "{d:#?}");
+    }
+
+    #[test]
+    fn rug_pull_positive_and_negative() {
+        let f = fixture("tools/rugpull");
+        let r = with_rule(&f, "rug-pull");
+        let sev = |t: &str| r.iter().find(|x| x.location.field.as_deref() == Some(t)).map(|x| x.severity);
+        assert_eq!(sev("get_weather"), Some(Severity::Critical), "{r:#?}");
+        assert_eq!(sev("get_forecast"), Some(Severity::Medium), "{r:#?}");
+        assert_eq!(sev("old_tool"), Some(Severity::Low), "{r:#?}");
+        // Unchanged tools and changes of servers no longer configured: nothing.
+        assert_eq!(sev("get_time"), None);
+        assert_eq!(r.len(), 3, "{r:#?}");
+    }
+}
