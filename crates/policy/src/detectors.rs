@@ -30,8 +30,8 @@ pub fn pii(_text: &str) -> Vec<Match> {
     Vec::new()
 }
 
-pub fn injection(_text: &str) -> Vec<Match> {
-    Vec::new()
+pub fn injection(text: &str) -> Vec<Match> {
+    warden_detect::injection::find(bounded(text))
 }
 
 pub fn unicode(text: &str) -> Vec<Match> {
