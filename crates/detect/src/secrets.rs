@@ -1,1 +1,255 @@
-//! See the table in lib.rs. Owner: fill in.
+//! Secret detection: provider tokens, private keys, JWTs and credentials in
+//! connection strings.
+//!
+//! Rules are data: `rules/secrets/<family>.toml`, one file per provider
+//! family. A test compiles them into `secrets/generated.rs` (static tables),
+//! so a process pays nothing to parse them; `warden hook` starts a process
+//! per tool call. At the first [`find`] one Aho-Corasick automaton is built
+//! over every rule's keywords; a rule's regex is compiled only when one of its
+//! keywords occurs, and it is searched only in a window around each keyword
+//! hit, so cost follows the hits, not the number of rules.
+//!
+//! Evidence never holds a secret: a masked preview and a fingerprint.
+
+mod checks;
+mod generated;
+
+use crate::Match;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::{meta, Input};
+use std::sync::OnceLock;
+use warden_model::{fingerprint, redact_preview, Category, Evidence, Severity};
+
+pub use checks::{crc32_base62_valid, shannon_entropy};
+
+/// How a token's own checksum is verified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checksum {
+    /// GitHub and npm tokens: the last 6 characters are the CRC32 of the
+    /// random body (after the `xxx_` prefix) in base62, zero-padded.
+    Crc32Base62,
+}
+
+/// One secret type. Built from `rules/secrets/*.toml`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecretRule {
+    /// Namespaced id, `secret.github-pat`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The rule file it came from: `github`, `aws`, ...
+    pub family: &'static str,
+    pub severity: Severity,
+    /// Literals (matched ASCII case-insensitively) that must occur for the
+    /// rule to run.
+    pub keywords: &'static [&'static str],
+    /// Regex; capture group [`SecretRule::group`] is the secret.
+    pub pattern: &'static str,
+    pub group: usize,
+    /// Minimum Shannon entropy (bits per character) of the secret.
+    pub entropy: Option<f64>,
+    pub checksum: Option<Checksum>,
+    /// Bytes searched before and after a keyword hit.
+    pub lookbehind: usize,
+    pub window: usize,
+    /// A broad rule (e.g. `api_key = "..."`); a specific rule on the same
+    /// text wins.
+    pub generic: bool,
+    /// Texts the rule must find (tests run every one).
+    pub examples: &'static [&'static str],
+    /// Texts the rule must not find.
+    pub counter_examples: &'static [&'static str],
+}
+
+/// Every secret rule, in file order.
+pub fn rules() -> &'static [SecretRule] {
+    generated::RULES
+}
+
+struct Engine {
+    ac: AhoCorasick,
+    /// For each Aho-Corasick pattern id, the rules that use that keyword.
+    keyword_rules: Vec<Vec<u16>>,
+    regexes: Vec<OnceLock<Option<meta::Regex>>>,
+}
+
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u16>> = Vec::new();
+        for (i, rule) in rules().iter().enumerate() {
+            for kw in rule.keywords {
+                let kw = kw.to_ascii_lowercase();
+                let slot = match keywords.iter().position(|k| *k == kw) {
+                    Some(p) => p,
+                    None => {
+                        keywords.push(kw);
+                        keyword_rules.push(Vec::new());
+                        keywords.len() - 1
+                    }
+                };
+                keyword_rules[slot].push(i as u16);
+            }
+        }
+        // The contiguous NFA builds in a fraction of a millisecond (the hook
+        // budget) and still scans source code fast.
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .build(&keywords)
+            .expect("secret keywords form a valid automaton");
+        Engine {
+            ac,
+            keyword_rules,
+            regexes: rules().iter().map(|_| OnceLock::new()).collect(),
+        }
+    })
+}
+
+impl Engine {
+    fn regex(&self, i: usize) -> Option<&meta::Regex> {
+        self.regexes[i]
+            .get_or_init(|| meta::Regex::new(rules()[i].pattern).ok())
+            .as_ref()
+    }
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_char(text: &str, mut i: usize) -> usize {
+    while i < text.len() && !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+/// Find secrets in `text`. Spans are the secret's bytes; evidence is masked.
+pub fn find(text: &str) -> Vec<Match> {
+    let eng = engine();
+    // (rule, window start, window end), merged per rule below.
+    let mut windows: Vec<(u16, usize, usize)> = Vec::new();
+    for hit in eng.ac.find_overlapping_iter(text) {
+        for &r in &eng.keyword_rules[hit.pattern().as_usize()] {
+            let rule = &rules()[r as usize];
+            let s = floor_char(text, hit.start().saturating_sub(rule.lookbehind));
+            let e = ceil_char(text, (hit.end() + rule.window).min(text.len()));
+            windows.push((r, s, e));
+        }
+    }
+    if windows.is_empty() {
+        return Vec::new();
+    }
+    windows.sort_unstable();
+    let mut merged: Vec<(u16, usize, usize)> = Vec::with_capacity(windows.len());
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if last.0 == w.0 && w.1 <= last.2 => last.2 = last.2.max(w.2),
+            _ => merged.push(w),
+        }
+    }
+    let mut out = Vec::new();
+    for (r, start, end) in merged {
+        let Some(re) = eng.regex(r as usize) else {
+            continue;
+        };
+        search_window(text, r as usize, re, start, end, &mut out);
+    }
+    dedupe(out)
+}
+
+fn search_window(
+    text: &str,
+    r: usize,
+    re: &meta::Regex,
+    start: usize,
+    end: usize,
+    out: &mut Vec<Match>,
+) {
+    let rule = &rules()[r];
+    let mut caps = re.create_captures();
+    let mut pos = start;
+    while pos < end {
+        re.search_captures(&Input::new(text).span(pos..end), &mut caps);
+        let Some(m) = caps.get_match() else { break };
+        pos = if m.end() > m.start() {
+            m.end()
+        } else {
+            ceil_char(text, m.end() + 1)
+        };
+        let Some(g) = caps.get_group(rule.group) else {
+            continue;
+        };
+        let secret = &text[g.start..g.end];
+        if let Some(found) = judge(rule, secret, g.start..g.end) {
+            out.push(found);
+        }
+    }
+}
+
+/// Apply the checks every rule shares; `None` if the value is not a secret.
+fn judge(rule: &SecretRule, secret: &str, span: std::ops::Range<usize>) -> Option<Match> {
+    if checks::not_a_secret(secret, rule.generic) {
+        return None;
+    }
+    if let Some(floor) = rule.entropy {
+        if checks::shannon_entropy(secret) < floor {
+            return None;
+        }
+    }
+    let mut severity = rule.severity;
+    let mut title = rule.title.to_string();
+    if let Some(Checksum::Crc32Base62) = rule.checksum {
+        if !checks::crc32_base62_valid(secret) {
+            // Real tokens always pass; a failing one is mistyped or made up.
+            severity = Severity::Low;
+            title.push_str(" (checksum mismatch)");
+        }
+    }
+    Some(Match {
+        rule: rule.id.to_string(),
+        category: Category::Secret,
+        severity,
+        title,
+        span,
+        evidence: Evidence {
+            preview: redact_preview(secret),
+            fingerprint: Some(fingerprint(secret)),
+        },
+    })
+}
+
+/// One finding per secret: the same span is reported once (most severe
+/// rule first), and a generic rule yields to a specific one that overlaps it.
+fn dedupe(mut v: Vec<Match>) -> Vec<Match> {
+    let is_generic = |m: &Match| {
+        rules()
+            .iter()
+            .find(|r| r.id == m.rule)
+            .is_some_and(|r| r.generic)
+    };
+    v.sort_by(|a, b| {
+        (a.span.start, a.span.end)
+            .cmp(&(b.span.start, b.span.end))
+            .then(is_generic(a).cmp(&is_generic(b)))
+            .then(b.severity.cmp(&a.severity))
+    });
+    v.dedup_by(|later, kept| later.span == kept.span);
+    let (generic, mut out): (Vec<Match>, Vec<Match>) = v.into_iter().partition(is_generic);
+    let specific_spans: Vec<_> = out.iter().map(|m| m.span.clone()).collect();
+    out.extend(generic.into_iter().filter(|g| {
+        !specific_spans
+            .iter()
+            .any(|s| s.start < g.span.end && g.span.start < s.end)
+    }));
+    out.sort_by_key(|m| m.span.start);
+    out
+}
+
+#[cfg(test)]
+mod tests;
