@@ -95,10 +95,17 @@ pub enum Launch {
     Package(Package),
     /// An interpreter running a local file (`node /x/server.js`) or a binary
     /// by path (`/opt/tools/mcp`).
-    Local { program: String, path: String },
+    Local {
+        program: String,
+        path: String,
+    },
     /// A command found on PATH by name (`mcp-server-foo`): origin unknown.
-    OnPath { command: String },
-    Remote { url: String },
+    OnPath {
+        command: String,
+    },
+    Remote {
+        url: String,
+    },
     Unknown,
 }
 
@@ -110,8 +117,8 @@ fn base(cmd: &str) -> String {
 }
 
 const INTERPRETERS: &[&str] = &[
-    "node", "python", "python3", "deno", "bun", "sh", "bash", "zsh", "ruby", "perl", "php",
-    "java", "dotnet", "go",
+    "node", "python", "python3", "deno", "bun", "sh", "bash", "zsh", "ruby", "perl", "php", "java",
+    "dotnet", "go",
 ];
 
 /// Parse a server definition's launch.
@@ -144,9 +151,7 @@ fn parse_words(words: &[String]) -> Launch {
         "pnpm" | "yarn" if rest.first().is_some_and(|a| a == "dlx") => npm(&b, &rest[1..]),
         "npm" if rest.first().is_some_and(|a| a == "exec" || a == "x") => npm(&b, &rest[1..]),
         "uvx" => pypi("uvx", rest),
-        "uv" if rest.len() >= 2 && rest[0] == "tool" && rest[1] == "run" => {
-            pypi("uvx", &rest[2..])
-        }
+        "uv" if rest.len() >= 2 && rest[0] == "tool" && rest[1] == "run" => pypi("uvx", &rest[2..]),
         "pipx" if rest.first().is_some_and(|a| a == "run") => pypi("pipx", &rest[1..]),
         "docker" | "podman" if rest.first().is_some_and(|a| a == "run") => oci(&b, &rest[1..]),
         "cmd" if rest.len() >= 2 && rest[0].eq_ignore_ascii_case("/c") => parse_words(&rest[1..]),
@@ -303,10 +308,37 @@ fn pypi(launcher: &str, args: &[String]) -> Launch {
 
 /// docker flags that take a value as the next word.
 const DOCKER_VALUE_FLAGS: &[&str] = &[
-    "-e", "--env", "-v", "--volume", "--name", "--network", "--net", "-p", "--publish",
-    "--mount", "--env-file", "-w", "--workdir", "-u", "--user", "--entrypoint", "-l",
-    "--label", "--platform", "--pull", "-h", "--hostname", "--cap-add", "--cap-drop",
-    "--security-opt", "--memory", "-m", "--cpus", "--add-host", "--device", "--tmpfs",
+    "-e",
+    "--env",
+    "-v",
+    "--volume",
+    "--name",
+    "--network",
+    "--net",
+    "-p",
+    "--publish",
+    "--mount",
+    "--env-file",
+    "-w",
+    "--workdir",
+    "-u",
+    "--user",
+    "--entrypoint",
+    "-l",
+    "--label",
+    "--platform",
+    "--pull",
+    "-h",
+    "--hostname",
+    "--cap-add",
+    "--cap-drop",
+    "--security-opt",
+    "--memory",
+    "-m",
+    "--cpus",
+    "--add-host",
+    "--device",
+    "--tmpfs",
 ];
 
 fn oci(launcher: &str, args: &[String]) -> Launch {
@@ -395,7 +427,10 @@ mod tests {
         assert_eq!(p.name, "@playwright/mcp");
         assert!(!p.is_pinned());
         let p = pkg("npx firecrawl-mcp");
-        assert_eq!((p.name.as_str(), p.version.clone()), ("firecrawl-mcp", None));
+        assert_eq!(
+            (p.name.as_str(), p.version.clone()),
+            ("firecrawl-mcp", None)
+        );
         let p = pkg("npx github:evil/mcp-thing");
         assert!(p.off_registry.is_some());
         let p = pkg("npm exec --registry https://npm.corp.example --yes tool@^1.0.0");
@@ -424,21 +459,36 @@ mod tests {
         assert!(!p.is_pinned());
         let p = pkg("docker run -i --rm -v /data:/data mcp/postgres@sha256:abcd");
         assert!(p.is_pinned());
-        assert_eq!(p.purl(), "pkg:oci/postgres@sha256%3Aabcd?repository_url=mcp/postgres");
+        assert_eq!(
+            p.purl(),
+            "pkg:oci/postgres@sha256%3Aabcd?repository_url=mcp/postgres"
+        );
         let p = pkg("docker run localhost:5000/mcp:1.2");
-        assert_eq!((p.name.as_str(), p.version.as_deref()), ("localhost:5000/mcp", Some("1.2")));
+        assert_eq!(
+            (p.name.as_str(), p.version.as_deref()),
+            ("localhost:5000/mcp", Some("1.2"))
+        );
     }
 
     #[test]
     fn local_and_path() {
-        assert!(matches!(parse_words(&w("node /opt/x/server.js")), Launch::Local { .. }));
+        assert!(matches!(
+            parse_words(&w("node /opt/x/server.js")),
+            Launch::Local { .. }
+        ));
         assert!(matches!(parse_words(&w("./bin/mcp")), Launch::Local { .. }));
-        assert!(matches!(parse_words(&w("mcp-server-foo --x")), Launch::OnPath { .. }));
+        assert!(matches!(
+            parse_words(&w("mcp-server-foo --x")),
+            Launch::OnPath { .. }
+        ));
     }
 
     #[test]
     fn hosts() {
-        assert_eq!(url_host("https://u:p@Mcp.Example.com:8443/x").as_deref(), Some("mcp.example.com"));
+        assert_eq!(
+            url_host("https://u:p@Mcp.Example.com:8443/x").as_deref(),
+            Some("mcp.example.com")
+        );
         assert_eq!(url_host("http://[::1]:3000/mcp").as_deref(), Some("::1"));
         assert!(is_loopback("127.0.0.1") && !is_loopback("10.0.0.1"));
     }

@@ -107,11 +107,17 @@ pub fn assess(input: &AssessInput<'_>) -> Assessment {
     let inv = input.inventory;
     let mut by_subject: HashMap<Subject, Vec<&Finding>> = HashMap::new();
     for h in &hits {
-        by_subject.entry(h.subject.clone()).or_default().push(&h.finding);
+        by_subject
+            .entry(h.subject.clone())
+            .or_default()
+            .push(&h.finding);
     }
     let mut scores = Vec::new();
     for s in &inv.servers {
-        let fs = by_subject.get(&Subject::Server(s.key())).cloned().unwrap_or_default();
+        let fs = by_subject
+            .get(&Subject::Server(s.key()))
+            .cloned()
+            .unwrap_or_default();
         scores.push(RiskScore {
             subject: s.key(),
             kind: SubjectKind::Server,
@@ -121,8 +127,11 @@ pub fn assess(input: &AssessInput<'_>) -> Assessment {
             findings: fs.len(),
         });
     }
-    let mut agent_ids: Vec<(String, String)> =
-        inv.agents.iter().map(|a| (a.id.clone(), a.name.clone())).collect();
+    let mut agent_ids: Vec<(String, String)> = inv
+        .agents
+        .iter()
+        .map(|a| (a.id.clone(), a.name.clone()))
+        .collect();
     // Servers of a client discovery found no agent record for still roll up.
     for s in &inv.servers {
         if !agent_ids.iter().any(|(id, _)| *id == s.client) {
@@ -130,7 +139,10 @@ pub fn assess(input: &AssessInput<'_>) -> Assessment {
         }
     }
     for (id, name) in agent_ids {
-        let mut fs = by_subject.get(&Subject::Agent(id.clone())).cloned().unwrap_or_default();
+        let mut fs = by_subject
+            .get(&Subject::Agent(id.clone()))
+            .cloned()
+            .unwrap_or_default();
         for s in inv.servers.iter().filter(|s| s.client == id) {
             if let Some(more) = by_subject.get(&Subject::Server(s.key())) {
                 fs.extend(more.iter().copied());

@@ -81,7 +81,10 @@ fn settings_switches(raw: &Value) -> Vec<(String, Severity, String)> {
     if let Some(allow) = ptr(raw, &["permissions", "allow"]).and_then(Value::as_array) {
         for r in allow.iter().filter_map(Value::as_str) {
             let compact: String = r.chars().filter(|c| !c.is_whitespace()).collect();
-            if matches!(compact.as_str(), "Bash" | "Bash(*)" | "Bash(:*)" | "Bash(**)" | "*") {
+            if matches!(
+                compact.as_str(),
+                "Bash" | "Bash(*)" | "Bash(:*)" | "Bash(**)" | "*"
+            ) {
                 v.push((
                     "permissions.allow".into(),
                     Severity::High,
@@ -94,14 +97,23 @@ fn settings_switches(raw: &Value) -> Vec<(String, Severity, String)> {
         v.push((
             "enableAllProjectMcpServers".into(),
             Severity::Medium,
-            "enableAllProjectMcpServers: every repository's .mcp.json servers start unreviewed".into(),
+            "enableAllProjectMcpServers: every repository's .mcp.json servers start unreviewed"
+                .into(),
         ));
     }
     if t(ptr(raw, &["agent", "always_allow_tool_actions"])) {
-        v.push(("agent.always_allow_tool_actions".into(), Severity::High, "Zed always_allow_tool_actions".into()));
+        v.push((
+            "agent.always_allow_tool_actions".into(),
+            Severity::High,
+            "Zed always_allow_tool_actions".into(),
+        ));
     }
     if s(ptr(raw, &["agent", "tool_permissions", "default"])).as_deref() == Some("allow") {
-        v.push(("agent.tool_permissions.default".into(), Severity::High, "Zed tool_permissions default allow".into()));
+        v.push((
+            "agent.tool_permissions.default".into(),
+            Severity::High,
+            "Zed tool_permissions default allow".into(),
+        ));
     }
     let approval = s(raw.get("approval_policy"));
     let sandbox = s(raw.get("sandbox_mode"));
@@ -113,16 +125,28 @@ fn settings_switches(raw: &Value) -> Vec<(String, Severity, String)> {
         ));
     }
     if s(raw.get("GOOSE_MODE")).as_deref() == Some("auto") {
-        v.push(("GOOSE_MODE".into(), Severity::High, "Goose GOOSE_MODE auto: no confirmations".into()));
+        v.push((
+            "GOOSE_MODE".into(),
+            Severity::High,
+            "Goose GOOSE_MODE auto: no confirmations".into(),
+        ));
     }
     for k in ["chat.tools.autoApprove", "chat.tools.global.autoApprove"] {
         if t(raw.get(k)) {
-            v.push((k.into(), Severity::High, format!("VS Code {k}: tool calls run without asking")));
+            v.push((
+                k.into(),
+                Severity::High,
+                format!("VS Code {k}: tool calls run without asking"),
+            ));
         }
     }
     if let Some(a) = raw.get("allowedTools").and_then(Value::as_array) {
         if a.iter().any(|x| x.as_str() == Some("*")) {
-            v.push(("allowedTools".into(), Severity::High, "allowedTools [\"*\"]: every tool runs without asking".into()));
+            v.push((
+                "allowedTools".into(),
+                Severity::High,
+                "allowedTools [\"*\"]: every tool runs without asking".into(),
+            ));
         }
     }
     if mentions_skip_permissions(raw) {
@@ -150,14 +174,23 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
     for a in &ctx.inv.agents {
         for f in &a.settings {
             for (field, sev, what) in settings_switches(&f.raw) {
-                let sev = if f.scope == Scope::Project { bump(sev) } else { sev };
+                let sev = if f.scope == Scope::Project {
+                    bump(sev)
+                } else {
+                    sev
+                };
                 out.push(
-                    HitBuilder::agent(&OVER_PERMISSIVE_AGENT, a, &f.path, format!("{}: {what}", a.name))
-                        .severity(sev)
-                        .field(field)
-                        .preview(what.clone())
-                        .disc(&what)
-                        .build(),
+                    HitBuilder::agent(
+                        &OVER_PERMISSIVE_AGENT,
+                        a,
+                        &f.path,
+                        format!("{}: {what}", a.name),
+                    )
+                    .severity(sev)
+                    .field(field)
+                    .preview(what.clone())
+                    .disc(&what)
+                    .build(),
                 );
             }
             if f.scope == Scope::Project {
@@ -171,10 +204,20 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             }
             if detail.contains(SKIP_FLAG) && e.kind != ExtensionKind::Hook {
                 out.push(
-                    HitBuilder::agent(&OVER_PERMISSIVE_AGENT, a, &e.path, format!("{} {} `{}` runs with {SKIP_FLAG}", a.name, kind_name(e.kind), e.name))
-                        .preview(super::truncate(detail, 200))
-                        .disc(&e.name)
-                        .build(),
+                    HitBuilder::agent(
+                        &OVER_PERMISSIVE_AGENT,
+                        a,
+                        &e.path,
+                        format!(
+                            "{} {} `{}` runs with {SKIP_FLAG}",
+                            a.name,
+                            kind_name(e.kind),
+                            e.name
+                        ),
+                    )
+                    .preview(super::truncate(detail, 200))
+                    .disc(&e.name)
+                    .build(),
                 );
             }
         }
@@ -216,12 +259,18 @@ fn scripts(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
                 .find(|a| a.id == "claude-code")
                 .cloned()
                 .unwrap_or_else(|| super::placeholder_agent("claude-code"));
-            let mut h = HitBuilder::agent(&OVER_PERMISSIVE_AGENT, &agent, path, format!("Claude Code launched with {SKIP_FLAG} from a shell file"))
-                .preview(super::truncate(l, 200))
-                .disc(format!("line {}", i + 1))
-                .build();
+            let mut h = HitBuilder::agent(
+                &OVER_PERMISSIVE_AGENT,
+                &agent,
+                path,
+                format!("Claude Code launched with {SKIP_FLAG} from a shell file"),
+            )
+            .preview(super::truncate(l, 200))
+            .disc(format!("line {}", i + 1))
+            .build();
             h.finding.location.line = Some(i as u32 + 1);
-            h.finding.id = warden_model::Finding::stable_id(&h.finding.rule, &h.finding.location, "script");
+            h.finding.id =
+                warden_model::Finding::stable_id(&h.finding.rule, &h.finding.location, "script");
             out.push(h);
         }
     }
@@ -242,16 +291,33 @@ fn auto_approve(ctx: &Ctx<'_>, s: &ServerDef, out: &mut Vec<Hit>) {
     let (sev, what) = if all {
         (Severity::High, "every tool".to_string())
     } else if !destructive.is_empty() {
-        (Severity::High, format!("destructive tools {}", destructive.join(", ")))
+        (
+            Severity::High,
+            format!("destructive tools {}", destructive.join(", ")),
+        )
     } else {
-        (Severity::Medium, format!("{} tool(s)", s.auto_approve.len()))
+        (
+            Severity::Medium,
+            format!("{} tool(s)", s.auto_approve.len()),
+        )
     };
     out.push(
-        HitBuilder::server(&OVER_PERMISSIVE_AGENT, s, format!("{} runs {what} of `{}` without asking", s.client, s.name))
-            .severity(if s.scope == Scope::Project { bump(sev) } else { sev })
-            .field(format!("{}.autoApprove", s.name))
-            .preview(format!("auto-approved: {}", super::truncate(&s.auto_approve.join(", "), 200)))
-            .build(),
+        HitBuilder::server(
+            &OVER_PERMISSIVE_AGENT,
+            s,
+            format!("{} runs {what} of `{}` without asking", s.client, s.name),
+        )
+        .severity(if s.scope == Scope::Project {
+            bump(sev)
+        } else {
+            sev
+        })
+        .field(format!("{}.autoApprove", s.name))
+        .preview(format!(
+            "auto-approved: {}",
+            super::truncate(&s.auto_approve.join(", "), 200)
+        ))
+        .build(),
     );
 }
 
@@ -260,16 +326,72 @@ pub(crate) fn risky_command(cmd: &str) -> Vec<&'static str> {
     let c = cmd.to_ascii_lowercase();
     let has = |ws: &[&str]| ws.iter().any(|w| c.contains(w));
     let mut why = Vec::new();
-    if has(&["curl ", "wget ", "invoke-webrequest", "iwr ", "irm ", "| sh", "|sh", "| bash", "|bash", "npx ", "uvx ", "pip install", "git clone", "http://", "https://"]) {
+    if has(&[
+        "curl ",
+        "wget ",
+        "invoke-webrequest",
+        "iwr ",
+        "irm ",
+        "| sh",
+        "|sh",
+        "| bash",
+        "|bash",
+        "npx ",
+        "uvx ",
+        "pip install",
+        "git clone",
+        "http://",
+        "https://",
+    ]) {
         why.push("fetches remote content");
     }
-    if has(&["~/.ssh", ".ssh/", "id_rsa", "id_ed25519", ".aws/credentials", ".aws/", ".env", ".netrc", ".npmrc", ".git-credentials", "printenv", "/proc/self/environ", "_token", "_secret", "api_key", "find-generic-password", "keychain", ".kube/config", ".docker/config.json", "gh auth token", ".config/gh"]) {
+    if has(&[
+        "~/.ssh",
+        ".ssh/",
+        "id_rsa",
+        "id_ed25519",
+        ".aws/credentials",
+        ".aws/",
+        ".env",
+        ".netrc",
+        ".npmrc",
+        ".git-credentials",
+        "printenv",
+        "/proc/self/environ",
+        "_token",
+        "_secret",
+        "api_key",
+        "find-generic-password",
+        "keychain",
+        ".kube/config",
+        ".docker/config.json",
+        "gh auth token",
+        ".config/gh",
+    ]) {
         why.push("reads credentials");
     }
     // curl's short flags are case-sensitive (`-f` is not `-F`): match them as written.
-    let short = [" -d ", " -d@", " -F ", " -T ", " -X POST"].iter().any(|w| cmd.contains(w));
+    let short = [" -d ", " -d@", " -F ", " -T ", " -X POST"]
+        .iter()
+        .any(|w| cmd.contains(w));
     if short
-        || has(&["--data", "--form", "--upload-file", "--request post", " nc ", "ncat ", "netcat", "scp ", "rsync ", "sendmail", "/dev/tcp/", "nslookup ", "dig ", "-method post", "ftp "])
+        || has(&[
+            "--data",
+            "--form",
+            "--upload-file",
+            "--request post",
+            " nc ",
+            "ncat ",
+            "netcat",
+            "scp ",
+            "rsync ",
+            "sendmail",
+            "/dev/tcp/",
+            "nslookup ",
+            "dig ",
+            "-method post",
+            "ftp ",
+        ])
         || c.starts_with("nc ")
     {
         why.push("sends data out");
@@ -281,10 +403,36 @@ fn project_command(a: &Agent, path: &str, detail: &str, what: &str, out: &mut Ve
     // `EVENT[matcher]: command`
     let (event, cmd) = detail.split_once(": ").unwrap_or(("", detail));
     let why = risky_command(cmd);
-    let shown = warden_model::redact_args(&cmd.split_whitespace().map(str::to_string).collect::<Vec<_>>()).join(" ");
-    let mut h = HitBuilder::agent(&PROJECT_HOOK, a, path, format!("Project {what} runs `{}`{}", super::truncate(&shown, 60), if why.is_empty() { String::new() } else { format!(": {}", why.join(", ")) }))
-        .preview(format!("{}{}", if event.is_empty() { String::new() } else { format!("{event}: ") }, super::truncate(&shown, 240)))
-        .disc(detail);
+    let shown = warden_model::redact_args(
+        &cmd.split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>(),
+    )
+    .join(" ");
+    let mut h = HitBuilder::agent(
+        &PROJECT_HOOK,
+        a,
+        path,
+        format!(
+            "Project {what} runs `{}`{}",
+            super::truncate(&shown, 60),
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", why.join(", "))
+            }
+        ),
+    )
+    .preview(format!(
+        "{}{}",
+        if event.is_empty() {
+            String::new()
+        } else {
+            format!("{event}: ")
+        },
+        super::truncate(&shown, 240)
+    ))
+    .disc(detail);
     if !event.is_empty() {
         h = h.field(event.to_string());
     }
@@ -296,7 +444,12 @@ fn project_command(a: &Agent, path: &str, detail: &str, what: &str, out: &mut Ve
 
 /// Project settings keys whose value is a command Claude Code runs.
 fn settings_commands(a: &Agent, path: &str, raw: &Value, out: &mut Vec<Hit>) {
-    for key in ["apiKeyHelper", "awsAuthRefresh", "awsCredentialExport", "otelHeadersHelper"] {
+    for key in [
+        "apiKeyHelper",
+        "awsAuthRefresh",
+        "awsCredentialExport",
+        "otelHeadersHelper",
+    ] {
         if let Some(cmd) = raw.get(key).and_then(Value::as_str) {
             project_command(a, path, &format!("{key}: {cmd}"), "setting", out);
         }
@@ -307,12 +460,18 @@ fn settings_commands(a: &Agent, path: &str, raw: &Value, out: &mut Vec<Hit>) {
 }
 
 fn project_server(s: &ServerDef, out: &mut Vec<Hit>) {
-    let cmd = format!("{} {}", s.command.as_deref().unwrap_or(""), s.args.join(" "));
+    let cmd = format!(
+        "{} {}",
+        s.command.as_deref().unwrap_or(""),
+        s.args.join(" ")
+    );
     let why = risky_command(&cmd);
     // A package runner alone is the normal way to start a server: only the
     // other signals, or a shell doing the fetching, make it critical.
     let shell = matches!(
-        s.command.as_deref().map(|c| c.rsplit('/').next().unwrap_or(c)),
+        s.command
+            .as_deref()
+            .map(|c| c.rsplit('/').next().unwrap_or(c)),
         Some("sh" | "bash" | "zsh" | "powershell" | "pwsh" | "cmd")
     );
     let why: Vec<&str> = why
@@ -326,12 +485,28 @@ fn project_server(s: &ServerDef, out: &mut Vec<Hit>) {
     } else {
         Severity::Medium
     };
-    let state = if s.approved { "approved, starts without asking" } else { "starts once a user approves it" };
+    let state = if s.approved {
+        "approved, starts without asking"
+    } else {
+        "starts once a user approves it"
+    };
     out.push(
-        HitBuilder::server(&PROJECT_HOOK, s, format!("Project file defines MCP server `{}` ({})", s.name, if why.is_empty() { state.to_string() } else { why.join(", ") }))
-            .severity(sev)
-            .preview(super::shown_command(s))
-            .build(),
+        HitBuilder::server(
+            &PROJECT_HOOK,
+            s,
+            format!(
+                "Project file defines MCP server `{}` ({})",
+                s.name,
+                if why.is_empty() {
+                    state.to_string()
+                } else {
+                    why.join(", ")
+                }
+            ),
+        )
+        .severity(sev)
+        .preview(super::shown_command(s))
+        .build(),
     );
 }
 
@@ -361,11 +536,23 @@ mod tests {
         assert!(any("enableAllProjectMcpServers"), "{previews:?}");
         assert!(any("auto-approved: *"), "{previews:?}");
         assert!(any("auto-approved: read_file"), "{previews:?}");
-        assert!(o.iter().any(|x| x.location.line == Some(3) && x.location.path.ends_with(".bashrc")), "{o:#?}");
+        assert!(
+            o.iter()
+                .any(|x| x.location.line == Some(3) && x.location.path.ends_with(".bashrc")),
+            "{o:#?}"
+        );
         // bypassPermissions in a checked-in project file: critical.
-        assert!(o.iter().any(|x| x.location.path.contains("/work/app/.claude") && x.severity == Severity::Critical), "{o:#?}");
+        assert!(
+            o.iter()
+                .any(|x| x.location.path.contains("/work/app/.claude")
+                    && x.severity == Severity::Critical),
+            "{o:#?}"
+        );
         // Gemini trust -> every tool -> high.
-        let g = o.iter().find(|x| x.server.as_deref() == Some("gemini-trusted")).unwrap();
+        let g = o
+            .iter()
+            .find(|x| x.server.as_deref() == Some("gemini-trusted"))
+            .unwrap();
         assert_eq!(g.severity, Severity::High);
     }
 
@@ -380,13 +567,31 @@ mod tests {
     fn project_hook_positive_and_negative() {
         let f = fixture("agents/project");
         let p = with_rule(&f, "project-hook");
-        let crit: Vec<&str> = p.iter().filter(|x| x.severity == Severity::Critical).map(|x| x.title.as_str()).collect();
-        assert!(crit.iter().any(|t| t.contains("fetches remote content")), "{crit:?}");
-        assert!(crit.iter().any(|t| t.contains("reads credentials")), "{crit:?}");
+        let crit: Vec<&str> = p
+            .iter()
+            .filter(|x| x.severity == Severity::Critical)
+            .map(|x| x.title.as_str())
+            .collect();
+        assert!(
+            crit.iter().any(|t| t.contains("fetches remote content")),
+            "{crit:?}"
+        );
+        assert!(
+            crit.iter().any(|t| t.contains("reads credentials")),
+            "{crit:?}"
+        );
         // A benign project hook is still listed (it runs on open), not critical.
-        assert!(p.iter().any(|x| x.title.contains("npm run lint") && x.severity == Severity::High), "{p:#?}");
+        assert!(
+            p.iter()
+                .any(|x| x.title.contains("npm run lint") && x.severity == Severity::High),
+            "{p:#?}"
+        );
         // Project servers: approved -> high, unapproved -> medium.
-        let srv = |n: &str| p.iter().find(|x| x.server.as_deref() == Some(n)).map(|x| x.severity);
+        let srv = |n: &str| {
+            p.iter()
+                .find(|x| x.server.as_deref() == Some(n))
+                .map(|x| x.severity)
+        };
         assert_eq!(srv("approved-proj"), Some(Severity::High));
         assert_eq!(srv("pending-proj"), Some(Severity::Medium));
         assert_eq!(srv("user-level"), None);

@@ -68,13 +68,36 @@ const CLOUD_KEYS: &[&str] = &[
 ];
 
 const DB_WORDS: &[&str] = &[
-    "postgres", "postgresql", "mysql", "mariadb", "mongo", "mongodb", "redis", "mssql",
-    "sqlserver", "snowflake", "bigquery", "dynamodb", "supabase", "clickhouse", "oracle",
+    "postgres",
+    "postgresql",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "redis",
+    "mssql",
+    "sqlserver",
+    "snowflake",
+    "bigquery",
+    "dynamodb",
+    "supabase",
+    "clickhouse",
+    "oracle",
 ];
 
 const DB_SCHEMES: &[&str] = &[
-    "postgres://", "postgresql://", "mysql://", "mariadb://", "mongodb://", "mongodb+srv://",
-    "redis://", "rediss://", "sqlserver://", "mssql://", "clickhouse://", "snowflake://",
+    "postgres://",
+    "postgresql://",
+    "mysql://",
+    "mariadb://",
+    "mongodb://",
+    "mongodb+srv://",
+    "redis://",
+    "rediss://",
+    "sqlserver://",
+    "mssql://",
+    "clickhouse://",
+    "snowflake://",
 ];
 
 const SYSTEM_PATHS: &[&str] = &["/srv", "/var/lib", "/var/www", "/etc"];
@@ -82,9 +105,16 @@ const SYSTEM_PATHS: &[&str] = &["/srv", "/var/lib", "/var/www", "/etc"];
 /// Is this key's value a credential (never shown)?
 fn secret_key(k: &str) -> bool {
     let k = k.to_ascii_uppercase();
-    ["SECRET", "TOKEN", "PASSWORD", "KEY_ID", "ACCESS_KEY", "CREDENTIAL"]
-        .iter()
-        .any(|w| k.contains(w))
+    [
+        "SECRET",
+        "TOKEN",
+        "PASSWORD",
+        "KEY_ID",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
@@ -128,7 +158,10 @@ fn production(ctx: &Ctx<'_>, s: &ServerDef, out: &mut Vec<Hit>) {
             };
             signals.push(format!("production named in {label}: {shown}"));
         }
-        if SYSTEM_PATHS.iter().any(|p| *v == *p || v.starts_with(&format!("{p}/"))) {
+        if SYSTEM_PATHS
+            .iter()
+            .any(|p| *v == *p || v.starts_with(&format!("{p}/")))
+        {
             signals.push(format!("system data path {v}"));
         }
     }
@@ -159,7 +192,12 @@ fn production(ctx: &Ctx<'_>, s: &ServerDef, out: &mut Vec<Hit>) {
         }
         prev = a;
     }
-    let cmdline = format!("{} {}", s.command.as_deref().unwrap_or(""), s.args.join(" ")).to_ascii_lowercase();
+    let cmdline = format!(
+        "{} {}",
+        s.command.as_deref().unwrap_or(""),
+        s.args.join(" ")
+    )
+    .to_ascii_lowercase();
     let names_db = words(&cmdline).any(|w| DB_WORDS.contains(&w.as_str()));
     // A database named in the command counts once it is given connection settings.
     if (db_conn || (names_db && !s.env.is_empty())) && !read_only {
@@ -175,10 +213,18 @@ fn production(ctx: &Ctx<'_>, s: &ServerDef, out: &mut Vec<Hit>) {
         .snapshot(s)
         .map(super::tools::destructive_tools)
         .unwrap_or_default();
-    let mut sev = if prod { Severity::High } else { Severity::Medium };
+    let mut sev = if prod {
+        Severity::High
+    } else {
+        Severity::Medium
+    };
     if !destructive.is_empty() {
         signals.push(format!("destructive tools: {}", destructive.join(", ")));
-        sev = if sev == Severity::High { Severity::Critical } else { Severity::High };
+        sev = if sev == Severity::High {
+            Severity::Critical
+        } else {
+            Severity::High
+        };
     }
     let title = if prod {
         format!("`{}` can reach production", s.name)
@@ -200,7 +246,10 @@ pub(crate) fn is_broad_path(p: &str) -> bool {
         return true; // "/"
     }
     let l = t.to_ascii_lowercase();
-    if matches!(l.as_str(), "~" | "$home" | "${home}" | "%userprofile%" | "/root" | "/home" | "/users") {
+    if matches!(
+        l.as_str(),
+        "~" | "$home" | "${home}" | "%userprofile%" | "/root" | "/home" | "/users"
+    ) {
         return true;
     }
     // Drive root `C:`
@@ -208,7 +257,10 @@ pub(crate) fn is_broad_path(p: &str) -> bool {
         return true;
     }
     let parts: Vec<&str> = l.split(['/', '\\']).filter(|x| !x.is_empty()).collect();
-    matches!(parts.as_slice(), ["home", _] | ["users", _] | ["c:", "users", _])
+    matches!(
+        parts.as_slice(),
+        ["home", _] | ["users", _] | ["c:", "users", _]
+    )
 }
 
 fn broad_fs(s: &ServerDef, out: &mut Vec<Hit>) {
@@ -217,7 +269,11 @@ fn broad_fs(s: &ServerDef, out: &mut Vec<Hit>) {
     for a in &s.args {
         let candidate = if matches!(prev, "-v" | "--volume") {
             a.split(':').next().unwrap_or(a)
-        } else if let Some(src) = a.strip_prefix("--mount=").or(if prev == "--mount" { Some(a.as_str()) } else { None }) {
+        } else if let Some(src) = a.strip_prefix("--mount=").or(if prev == "--mount" {
+            Some(a.as_str())
+        } else {
+            None
+        }) {
             src.split(',')
                 .find_map(|kv| kv.strip_prefix("source=").or(kv.strip_prefix("src=")))
                 .unwrap_or("")
@@ -236,9 +292,13 @@ fn broad_fs(s: &ServerDef, out: &mut Vec<Hit>) {
     }
     found.dedup();
     out.push(
-        HitBuilder::server(&BROAD_FILESYSTEM, s, format!("`{}` is given {}", s.name, found.join(", ")))
-            .preview(super::shown_command(s))
-            .build(),
+        HitBuilder::server(
+            &BROAD_FILESYSTEM,
+            s,
+            format!("`{}` is given {}", s.name, found.join(", ")),
+        )
+        .preview(super::shown_command(s))
+        .build(),
     );
 }
 
@@ -249,10 +309,25 @@ mod tests {
 
     #[test]
     fn broad_paths() {
-        for p in ["/", "~", "~/", "$HOME", "/home/dev", "/Users/ana/", "C:\\Users\\ana", "/root"] {
+        for p in [
+            "/",
+            "~",
+            "~/",
+            "$HOME",
+            "/home/dev",
+            "/Users/ana/",
+            "C:\\Users\\ana",
+            "/root",
+        ] {
             assert!(is_broad_path(p), "{p}");
         }
-        for p in ["/home/dev/project", "./src", "/tmp/work", "~/code/app", "8080"] {
+        for p in [
+            "/home/dev/project",
+            "./src",
+            "/tmp/work",
+            "~/code/app",
+            "8080",
+        ] {
             assert!(!is_broad_path(p), "{p}");
         }
     }
@@ -260,15 +335,24 @@ mod tests {
     #[test]
     fn broad_filesystem_positive_and_negative() {
         let f = fixture("exposure/filesystem");
-        let b: Vec<&str> = with_rule(&f, "broad-filesystem").iter().map(|x| x.server.as_deref().unwrap()).collect();
-        assert!(b.contains(&"fs-home") && b.contains(&"fs-root") && b.contains(&"docker-root"), "{b:?}");
+        let b: Vec<&str> = with_rule(&f, "broad-filesystem")
+            .iter()
+            .map(|x| x.server.as_deref().unwrap())
+            .collect();
+        assert!(
+            b.contains(&"fs-home") && b.contains(&"fs-root") && b.contains(&"docker-root"),
+            "{b:?}"
+        );
         assert!(!b.contains(&"fs-project"), "{b:?}");
     }
 
     #[test]
     fn production_positive_and_negative() {
         let f = fixture("exposure/production");
-        let p: Vec<(&str, Severity)> = with_rule(&f, "production-exposure").iter().map(|x| (x.server.as_deref().unwrap(), x.severity)).collect();
+        let p: Vec<(&str, Severity)> = with_rule(&f, "production-exposure")
+            .iter()
+            .map(|x| (x.server.as_deref().unwrap(), x.severity))
+            .collect();
         assert!(p.contains(&("prod-db", Severity::Critical)), "{p:?}"); // prod + destructive tool
         assert!(p.contains(&("aws", Severity::Medium)), "{p:?}");
         assert!(p.contains(&("kube", Severity::Medium)), "{p:?}");

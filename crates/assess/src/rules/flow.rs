@@ -38,31 +38,105 @@ fn any(w: &[String], set: &[&str]) -> bool {
     w.iter().any(|x| set.contains(&x.as_str()))
 }
 
-const READ_VERBS: &[&str] = &["get", "list", "read", "search", "fetch", "view", "show", "find", "query", "open", "load"];
+const READ_VERBS: &[&str] = &[
+    "get", "list", "read", "search", "fetch", "view", "show", "find", "query", "open", "load",
+];
 
 fn roles(t: &Tool) -> Vec<Role> {
     let w = words(t);
     let desc = t.description.as_deref().unwrap_or("").to_ascii_lowercase();
     let mut r = Vec::new();
-    let web = any(&w, &["fetch", "browse", "browser", "navigate", "scrape", "crawl", "web", "url", "http", "download", "rss", "puppeteer", "playwright"])
-        || desc.contains("fetches a url")
+    let web = any(
+        &w,
+        &[
+            "fetch",
+            "browse",
+            "browser",
+            "navigate",
+            "scrape",
+            "crawl",
+            "web",
+            "url",
+            "http",
+            "download",
+            "rss",
+            "puppeteer",
+            "playwright",
+        ],
+    ) || desc.contains("fetches a url")
         || desc.contains("from the internet")
         || desc.contains("web page");
     let external_msgs = any(&w, READ_VERBS)
-        && any(&w, &["issue", "issues", "email", "emails", "mail", "inbox", "message", "messages", "comment", "comments", "pr", "pull", "ticket", "tickets", "channel", "thread", "tweet", "tweets", "post", "posts"]);
+        && any(
+            &w,
+            &[
+                "issue", "issues", "email", "emails", "mail", "inbox", "message", "messages",
+                "comment", "comments", "pr", "pull", "ticket", "tickets", "channel", "thread",
+                "tweet", "tweets", "post", "posts",
+            ],
+        );
     if web || external_msgs {
         r.push(Role::Untrusted);
     }
     let private = (any(&w, READ_VERBS) || any(&w, &["tree", "cat"]))
-        && any(&w, &["file", "files", "directory", "dir", "text", "media", "document", "documents", "doc", "docs", "drive", "graph", "nodes", "memory", "memories", "note", "notes", "secret", "secrets", "credential", "credentials", "password", "passwords", "env", "calendar", "contacts", "table", "tables", "record", "records", "rows", "contents", "repository", "repo"])
+        && any(
+            &w,
+            &[
+                "file",
+                "files",
+                "directory",
+                "dir",
+                "text",
+                "media",
+                "document",
+                "documents",
+                "doc",
+                "docs",
+                "drive",
+                "graph",
+                "nodes",
+                "memory",
+                "memories",
+                "note",
+                "notes",
+                "secret",
+                "secrets",
+                "credential",
+                "credentials",
+                "password",
+                "passwords",
+                "env",
+                "calendar",
+                "contacts",
+                "table",
+                "tables",
+                "record",
+                "records",
+                "rows",
+                "contents",
+                "repository",
+                "repo",
+            ],
+        )
         || any(&w, &["sql", "query", "select"])
         || (any(&w, &["git"]) && any(&w, &["log", "diff", "show", "status"]));
     if private {
         r.push(Role::Private);
     }
-    let out = any(&w, &["send", "post", "publish", "upload", "push", "tweet", "share", "forward", "reply", "notify", "webhook", "request", "curl", "email"])
-        && !any(&w, &["get", "list", "read", "search"])
-        || (any(&w, &["create", "add", "open", "comment"]) && any(&w, &["issue", "comment", "pr", "pull", "message", "gist", "email", "post", "page"]))
+    let out = any(
+        &w,
+        &[
+            "send", "post", "publish", "upload", "push", "tweet", "share", "forward", "reply",
+            "notify", "webhook", "request", "curl", "email",
+        ],
+    ) && !any(&w, &["get", "list", "read", "search"])
+        || (any(&w, &["create", "add", "open", "comment"])
+            && any(
+                &w,
+                &[
+                    "issue", "comment", "pr", "pull", "message", "gist", "email", "post", "page",
+                ],
+            ))
         || web;
     if out {
         r.push(Role::Out);
@@ -77,7 +151,12 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
     for client in clients {
         // (server, tool, roles)
         let mut tools: Vec<(&str, &Tool, Vec<Role>)> = Vec::new();
-        for s in ctx.inv.servers.iter().filter(|s| s.client == client && s.enabled) {
+        for s in ctx
+            .inv
+            .servers
+            .iter()
+            .filter(|s| s.client == client && s.enabled)
+        {
             if let Some(snap) = ctx.snapshot(s) {
                 for t in &snap.tools {
                     let r = roles(t);
@@ -94,9 +173,15 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
                 // Prefer a tool with a single role: it names the capability plainly.
                 .min_by_key(|(_, _, r)| r.len())
         };
-        let Some(p) = pick(Role::Private, &[]) else { continue };
-        let Some(u) = pick(Role::Untrusted, &[p.1]) else { continue };
-        let Some(o) = pick(Role::Out, &[p.1]) else { continue };
+        let Some(p) = pick(Role::Private, &[]) else {
+            continue;
+        };
+        let Some(u) = pick(Role::Untrusted, &[p.1]) else {
+            continue;
+        };
+        let Some(o) = pick(Role::Out, &[p.1]) else {
+            continue;
+        };
         let agent = ctx
             .inv
             .agents
@@ -108,7 +193,13 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             .config_files
             .first()
             .cloned()
-            .or_else(|| ctx.inv.servers.iter().find(|s| s.client == client).map(|s| s.source.clone()))
+            .or_else(|| {
+                ctx.inv
+                    .servers
+                    .iter()
+                    .find(|s| s.client == client)
+                    .map(|s| s.source.clone())
+            })
             .unwrap_or_default();
         let name = |x: &(&str, &Tool, Vec<Role>)| format!("{}/{}", x.0, x.1.name);
         out.push(agent_hit(&agent, &path, &name(u), &name(p), &name(o)));

@@ -71,28 +71,49 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
     for s in &ctx.inv.servers {
         if s.shadow {
             out.push(
-                HitBuilder::server(&SHADOW_INSTALL, s, format!("MCP server `{}` runs outside any client config", s.name))
-                    .preview(super::shown_command(s))
-                    .build(),
+                HitBuilder::server(
+                    &SHADOW_INSTALL,
+                    s,
+                    format!("MCP server `{}` runs outside any client config", s.name),
+                )
+                .preview(super::shown_command(s))
+                .build(),
             );
         }
         if !ctx.approved.is_empty() && s.enabled && !is_approved(s, ctx.approved) {
-            let what = s.url.as_deref().map(redact_url).unwrap_or_else(|| super::shown_command(s));
+            let what = s
+                .url
+                .as_deref()
+                .map(redact_url)
+                .unwrap_or_else(|| super::shown_command(s));
             out.push(
-                HitBuilder::server(&UNAPPROVED_SERVER, s, format!("`{}` is not on the approved list", s.name))
-                    .preview(what)
-                    .build(),
+                HitBuilder::server(
+                    &UNAPPROVED_SERVER,
+                    s,
+                    format!("`{}` is not on the approved list", s.name),
+                )
+                .preview(what)
+                .build(),
             );
         }
     }
     for a in &ctx.inv.agents {
         if a.shadow {
-            let path = a.binary.clone().or_else(|| a.evidence.first().cloned()).unwrap_or_default();
+            let path = a
+                .binary
+                .clone()
+                .or_else(|| a.evidence.first().cloned())
+                .unwrap_or_default();
             out.push(
-                HitBuilder::agent(&SHADOW_INSTALL, a, &path, format!("{} is installed but no config of it was found", a.name))
-                    .severity(Severity::Low)
-                    .preview(super::truncate(&a.evidence.join("; "), 200))
-                    .build(),
+                HitBuilder::agent(
+                    &SHADOW_INSTALL,
+                    a,
+                    &path,
+                    format!("{} is installed but no config of it was found", a.name),
+                )
+                .severity(Severity::Low)
+                .preview(super::truncate(&a.evidence.join("; "), 200))
+                .build(),
             );
         }
     }
@@ -105,7 +126,10 @@ mod tests {
     #[test]
     fn shadow_positive_and_negative() {
         let f = fixture("inventory/approved");
-        let s: Vec<String> = with_rule(&f, "shadow-install").iter().map(|x| x.title.clone()).collect();
+        let s: Vec<String> = with_rule(&f, "shadow-install")
+            .iter()
+            .map(|x| x.title.clone())
+            .collect();
         assert!(s.iter().any(|t| t.contains("`stray`")), "{s:?}");
         assert!(s.iter().any(|t| t.contains("Cursor is installed")), "{s:?}");
         assert!(!s.iter().any(|t| t.contains("`memory`")), "{s:?}");
@@ -114,8 +138,14 @@ mod tests {
     #[test]
     fn unapproved_positive_and_negative() {
         let f = fixture("inventory/approved");
-        let u: Vec<&str> = with_rule(&f, "unapproved-server").iter().map(|x| x.server.as_deref().unwrap()).collect();
-        assert!(u.contains(&"stray") && u.contains(&"random-remote"), "{u:?}");
+        let u: Vec<&str> = with_rule(&f, "unapproved-server")
+            .iter()
+            .map(|x| x.server.as_deref().unwrap())
+            .collect();
+        assert!(
+            u.contains(&"stray") && u.contains(&"random-remote"),
+            "{u:?}"
+        );
         // By name, by package prefix, by URL prefix; disabled servers are skipped.
         for ok in ["memory", "filesystem", "linear", "disabled-thing"] {
             assert!(!u.contains(&ok), "{ok}: {u:?}");

@@ -276,7 +276,11 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), RULES.len());
         for r in RULES {
-            assert!(!r.what.is_empty() && !r.why.is_empty() && !r.fix.is_empty(), "{}", r.id);
+            assert!(
+                !r.what.is_empty() && !r.why.is_empty() && !r.fix.is_empty(),
+                "{}",
+                r.id
+            );
         }
         // Every assessment category of the design has a rule.
         for c in [

@@ -36,9 +36,17 @@ pub static NO_AUTH: Rule = Rule {
 
 fn credential_header(k: &str) -> bool {
     let k = k.to_ascii_lowercase();
-    ["authorization", "key", "token", "auth", "secret", "cookie", "session"]
-        .iter()
-        .any(|w| k.contains(w))
+    [
+        "authorization",
+        "key",
+        "token",
+        "auth",
+        "secret",
+        "cookie",
+        "session",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 fn url_has_credential(u: &str) -> bool {
@@ -62,8 +70,14 @@ fn remote_urls(s: &ServerDef) -> Vec<&str> {
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
     for s in &ctx.inv.servers {
-        let creds = s.header_keys.iter().chain(s.headers.keys()).any(|k| credential_header(k))
-            || s.env.keys().any(|k| credential_header(k) && s.url.is_none());
+        let creds = s
+            .header_keys
+            .iter()
+            .chain(s.headers.keys())
+            .any(|k| credential_header(k))
+            || s.env
+                .keys()
+                .any(|k| credential_header(k) && s.url.is_none());
         for u in remote_urls(s) {
             let Some(host) = url_host(u) else { continue };
             if is_loopback(&host) {
@@ -72,20 +86,32 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             let with_creds = creds || url_has_credential(u);
             if u.to_ascii_lowercase().starts_with("http://") {
                 out.push(
-                    HitBuilder::server(&INSECURE_TRANSPORT, s, format!("`{}` talks plain HTTP to {host}", s.name))
-                        .severity(if with_creds { Severity::High } else { Severity::Medium })
-                        .preview(redact_url(u))
-                        .disc(&host)
-                        .build(),
+                    HitBuilder::server(
+                        &INSECURE_TRANSPORT,
+                        s,
+                        format!("`{}` talks plain HTTP to {host}", s.name),
+                    )
+                    .severity(if with_creds {
+                        Severity::High
+                    } else {
+                        Severity::Medium
+                    })
+                    .preview(redact_url(u))
+                    .disc(&host)
+                    .build(),
                 );
             }
             // Only a server's own URL: a bridge's credentials may come from its env.
             if s.url.is_some() && !with_creds && ctx.intel.reference.known_host(&host).is_none() {
                 out.push(
-                    HitBuilder::server(&NO_AUTH, s, format!("`{}` sends no credentials to {host}", s.name))
-                        .preview(redact_url(u))
-                        .disc(&host)
-                        .build(),
+                    HitBuilder::server(
+                        &NO_AUTH,
+                        s,
+                        format!("`{}` sends no credentials to {host}", s.name),
+                    )
+                    .preview(redact_url(u))
+                    .disc(&host)
+                    .build(),
                 );
             }
         }
@@ -100,7 +126,10 @@ mod tests {
     #[test]
     fn insecure_transport_positive_and_negative() {
         let f = fixture("network/remote");
-        let t: Vec<(&str, Severity)> = with_rule(&f, "insecure-transport").iter().map(|x| (x.server.as_deref().unwrap(), x.severity)).collect();
+        let t: Vec<(&str, Severity)> = with_rule(&f, "insecure-transport")
+            .iter()
+            .map(|x| (x.server.as_deref().unwrap(), x.severity))
+            .collect();
         assert!(t.contains(&("plain-with-token", Severity::High)), "{t:?}");
         assert!(t.contains(&("bridge-plain", Severity::Medium)), "{t:?}");
         for ok in ["local-http", "tls-with-token", "vendor-oauth"] {
@@ -112,9 +141,17 @@ mod tests {
     #[test]
     fn no_auth_positive_and_negative() {
         let f = fixture("network/remote");
-        let n: Vec<&str> = with_rule(&f, "no-auth").iter().map(|x| x.server.as_deref().unwrap()).collect();
+        let n: Vec<&str> = with_rule(&f, "no-auth")
+            .iter()
+            .map(|x| x.server.as_deref().unwrap())
+            .collect();
         assert!(n.contains(&"tls-no-creds"), "{n:?}");
-        for ok in ["tls-with-token", "vendor-oauth", "local-http", "plain-with-token"] {
+        for ok in [
+            "tls-with-token",
+            "vendor-oauth",
+            "local-http",
+            "plain-with-token",
+        ] {
             assert!(!n.contains(&ok), "{ok}: {n:?}");
         }
     }

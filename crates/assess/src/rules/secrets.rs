@@ -39,7 +39,7 @@ const CREDENTIAL_WORDS: &[&str] = &[
 ];
 
 fn credential_name(key: &str) -> bool {
-    let k = key.to_ascii_uppercase();
+    let k = key.to_ascii_uppercase().replace('-', "_");
     CREDENTIAL_WORDS.iter().any(|w| k.contains(w)) && !k.ends_with("_FILE") && !k.ends_with("_PATH")
 }
 
@@ -54,6 +54,10 @@ fn is_reference_or_placeholder(v: &str) -> bool {
         || l.starts_with("env:")
         || l.starts_with("op://")
         || t.starts_with('<')
+        // A path names where the secret is kept, not the secret.
+        || t.starts_with('/')
+        || t.starts_with("~/")
+        || t.starts_with("./")
         || l.contains("your")
         || l.contains("xxxx")
         || l.contains("changeme")
@@ -99,7 +103,9 @@ fn scan_value(v: &str, place: &Place<'_>, project: bool, mk: &dyn Fn() -> HitBui
             let value = v.trim();
             // `Bearer abc...`: mask the token, keep the scheme word.
             let shown = match value.split_once(' ') {
-                Some((scheme, tok)) if scheme.len() < 10 => format!("{scheme} {}", redact_preview(tok)),
+                Some((scheme, tok)) if scheme.len() < 10 => {
+                    format!("{scheme} {}", redact_preview(tok))
+                }
                 _ => redact_preview(value),
             };
             let fp = fingerprint(value);
@@ -122,13 +128,21 @@ fn server_places(s: &ServerDef) -> Vec<(Place<'_>, &str)> {
     let mut v = Vec::new();
     for (k, val) in &s.env {
         v.push((
-            Place { label: format!("env {k}"), field: format!("{n}.env.{k}"), key: Some(k) },
+            Place {
+                label: format!("env {k}"),
+                field: format!("{n}.env.{k}"),
+                key: Some(k),
+            },
             val.as_str(),
         ));
     }
     for (k, val) in &s.headers {
         v.push((
-            Place { label: format!("header {k}"), field: format!("{n}.headers.{k}"), key: Some(k) },
+            Place {
+                label: format!("header {k}"),
+                field: format!("{n}.headers.{k}"),
+                key: Some(k),
+            },
             val.as_str(),
         ));
     }
@@ -137,16 +151,31 @@ fn server_places(s: &ServerDef) -> Vec<(Place<'_>, &str)> {
         // `--api-key VALUE` and `--token=VALUE` name the value.
         let (key, val) = match a.split_once('=') {
             Some((k, val)) if k.starts_with('-') => (Some(k.trim_start_matches('-')), val),
-            _ => (prev.filter(|p| p.starts_with('-')).map(|p| p.trim_start_matches('-')), a.as_str()),
+            _ => (
+                prev.filter(|p| p.starts_with('-'))
+                    .map(|p| p.trim_start_matches('-')),
+                a.as_str(),
+            ),
         };
         v.push((
-            Place { label: format!("argument {}", i + 1), field: format!("{n}.args[{i}]"), key },
+            Place {
+                label: format!("argument {}", i + 1),
+                field: format!("{n}.args[{i}]"),
+                key,
+            },
             val,
         ));
         prev = Some(a);
     }
     if let Some(u) = &s.url {
-        v.push((Place { label: "URL".into(), field: format!("{n}.url"), key: None }, u.as_str()));
+        v.push((
+            Place {
+                label: "URL".into(),
+                field: format!("{n}.url"),
+                key: None,
+            },
+            u.as_str(),
+        ));
     }
     v
 }
@@ -187,15 +216,27 @@ mod tests {
     fn provider_tokens_in_env_headers_args_url_and_settings() {
         let f = fixture("secret/positive");
         let secrets = with_category(&f, "secret");
-        let fields: Vec<&str> = secrets.iter().map(|f| f.location.field.as_deref().unwrap()).collect();
-        assert!(fields.contains(&"github.env.GITHUB_PERSONAL_ACCESS_TOKEN"), "{fields:?}");
-        assert!(fields.contains(&"remote.headers.Authorization"), "{fields:?}");
+        let fields: Vec<&str> = secrets
+            .iter()
+            .map(|f| f.location.field.as_deref().unwrap())
+            .collect();
+        assert!(
+            fields.contains(&"github.env.GITHUB_PERSONAL_ACCESS_TOKEN"),
+            "{fields:?}"
+        );
+        assert!(
+            fields.contains(&"remote.headers.Authorization"),
+            "{fields:?}"
+        );
         assert!(fields.contains(&"db.args[2]"), "{fields:?}");
         assert!(fields.contains(&"env.OPENAI_API_KEY"), "{fields:?}");
         assert!(secrets.iter().all(|f| f.evidence.fingerprint.is_some()));
         assert_no_secret_leak(&f, &fixture_secrets("secret/positive"));
         // Checked-in file: one level more severe.
-        let proj = secrets.iter().find(|f| f.server.as_deref() == Some("checked-in")).unwrap();
+        let proj = secrets
+            .iter()
+            .find(|f| f.server.as_deref() == Some("checked-in"))
+            .unwrap();
         assert_eq!(proj.severity, warden_model::Severity::Critical);
     }
 

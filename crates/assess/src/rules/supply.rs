@@ -89,7 +89,11 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
                         HitBuilder::server(
                             &UNKNOWN_SOURCE,
                             s,
-                            format!("`{}` comes from outside the {} registry", s.name, registry(p.ecosystem)),
+                            format!(
+                                "`{}` comes from outside the {} registry",
+                                s.name,
+                                registry(p.ecosystem)
+                            ),
                         )
                         .severity(Severity::High)
                         .preview(format!("{}: {}", p.launcher, warden_model::redact_url(off)))
@@ -98,24 +102,47 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
                 }
             }
             Launch::Local { program, path } => out.push(
-                HitBuilder::server(&UNKNOWN_SOURCE, s, format!("`{}` runs a local {}", s.name, if program == base_of(&path) { "binary".to_string() } else { format!("{program} script") }))
-                    .preview(shown_command(s))
-                    .build(),
+                HitBuilder::server(
+                    &UNKNOWN_SOURCE,
+                    s,
+                    format!(
+                        "`{}` runs a local {}",
+                        s.name,
+                        if program == base_of(&path) {
+                            "binary".to_string()
+                        } else {
+                            format!("{program} script")
+                        }
+                    ),
+                )
+                .preview(shown_command(s))
+                .build(),
             ),
             Launch::OnPath { command } if !s.shadow => out.push(
-                HitBuilder::server(&UNKNOWN_SOURCE, s, format!("`{}` runs `{command}` from PATH, package unknown", s.name))
-                    .severity(Severity::Low)
-                    .preview(shown_command(s))
-                    .build(),
+                HitBuilder::server(
+                    &UNKNOWN_SOURCE,
+                    s,
+                    format!("`{}` runs `{command}` from PATH, package unknown", s.name),
+                )
+                .severity(Severity::Low)
+                .preview(shown_command(s))
+                .build(),
             ),
             Launch::Remote { url } => {
                 if let Some(host) = url_host(&url) {
                     if !is_loopback(&host) && ctx.intel.reference.known_host(&host).is_none() {
                         out.push(
-                            HitBuilder::server(&UNKNOWN_SOURCE, s, format!("`{}` is a remote server on an unlisted host {host}", s.name))
-                                .severity(Severity::Low)
-                                .preview(warden_model::redact_url(&url))
-                                .build(),
+                            HitBuilder::server(
+                                &UNKNOWN_SOURCE,
+                                s,
+                                format!(
+                                    "`{}` is a remote server on an unlisted host {host}",
+                                    s.name
+                                ),
+                            )
+                            .severity(Severity::Low)
+                            .preview(warden_model::redact_url(&url))
+                            .build(),
                         );
                     }
                 }
@@ -126,7 +153,10 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
 }
 
 fn base_of(p: &str) -> String {
-    p.rsplit(['/', '\\']).next().unwrap_or(p).to_ascii_lowercase()
+    p.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(p)
+        .to_ascii_lowercase()
 }
 
 fn registry(e: Ecosystem) -> &'static str {
@@ -145,11 +175,20 @@ fn malicious(ctx: &Ctx<'_>, s: &ServerDef, p: &Package, out: &mut Vec<Hit>) {
         return;
     }
     out.push(
-        HitBuilder::server(&KNOWN_MALICIOUS, s, format!("`{}` runs known-malicious package {}", s.name, p.name))
-            .severity(m.severity)
-            .preview(format!("{}: {} (source: {})", p.spec(), m.summary, m.sources.first().map(String::as_str).unwrap_or("")))
-            .disc(&p.name)
-            .build(),
+        HitBuilder::server(
+            &KNOWN_MALICIOUS,
+            s,
+            format!("`{}` runs known-malicious package {}", s.name, p.name),
+        )
+        .severity(m.severity)
+        .preview(format!(
+            "{}: {} (source: {})",
+            p.spec(),
+            m.summary,
+            m.sources.first().map(String::as_str).unwrap_or("")
+        ))
+        .disc(&p.name)
+        .build(),
     );
 }
 
@@ -159,28 +198,35 @@ fn distance(a: &str, b: &str, max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
+    let mut prev2: Vec<usize> = Vec::new();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
             let sub = prev[j] + usize::from(ca != cb);
             cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-            // Adjacent transposition counts as one edit.
+            // Adjacent transposition counts as one edit (optimal string alignment).
             if i > 0 && j > 0 && *ca == b[j - 1] && a[i - 1] == *cb {
-                cur[j + 1] = cur[j + 1].min(prev[j - 1] + 1);
+                cur[j + 1] = cur[j + 1].min(prev2[j - 1] + 1);
             }
         }
-        if cur.iter().min().copied().unwrap_or(0) > max {
+        // Rows never go below the smaller minimum of the last two: stop early.
+        let floor = cur.iter().chain(prev.iter()).min().copied().unwrap_or(0);
+        if floor > max {
             return None;
         }
-        prev = cur;
+        prev2 = std::mem::replace(&mut prev, cur);
     }
     let d = prev[b.len()];
     (d <= max).then_some(d)
 }
 
 /// The reference package `name` imitates, if any.
-pub(crate) fn lookalike<'r>(refs: &'r [ReferencePackage], eco: Ecosystem, name: &str) -> Option<&'r ReferencePackage> {
+pub(crate) fn lookalike<'r>(
+    refs: &'r [ReferencePackage],
+    eco: Ecosystem,
+    name: &str,
+) -> Option<&'r ReferencePackage> {
     let n = name.to_ascii_lowercase();
     let norm = |x: &str| x.to_ascii_lowercase().replace('_', "-");
     let same_eco = refs.iter().filter(|r| r.ecosystem == eco);
@@ -200,10 +246,17 @@ fn typosquat(ctx: &Ctx<'_>, s: &ServerDef, p: &Package, out: &mut Vec<Hit>) {
     }
     if let Some(r) = lookalike(&ctx.intel.reference.packages, p.ecosystem, &p.name) {
         out.push(
-            HitBuilder::server(&TYPOSQUAT, s, format!("`{}` runs {}, a look-alike of {} ({})", s.name, p.name, r.name, r.vendor))
-                .preview(format!("{} vs {}", p.spec(), r.name))
-                .disc(&p.name)
-                .build(),
+            HitBuilder::server(
+                &TYPOSQUAT,
+                s,
+                format!(
+                    "`{}` runs {}, a look-alike of {} ({})",
+                    s.name, p.name, r.name, r.vendor
+                ),
+            )
+            .preview(format!("{} vs {}", p.spec(), r.name))
+            .disc(&p.name)
+            .build(),
         );
     }
 }
@@ -212,7 +265,11 @@ fn unpinned(s: &ServerDef, p: &Package, out: &mut Vec<Hit>) {
     if p.off_registry.is_some() {
         return; // unknown-source says more
     }
-    let auto = if p.auto_install && matches!(p.launcher.as_str(), "npx" | "bunx") { " with -y (installs without asking)" } else { "" };
+    let auto = if p.auto_install && matches!(p.launcher.as_str(), "npx" | "bunx") {
+        " with -y (installs without asking)"
+    } else {
+        ""
+    };
     if p.is_pinned() {
         // A pinned `npx -y` installs silently, but only the reviewed version.
         return;
@@ -225,9 +282,13 @@ fn unpinned(s: &ServerDef, p: &Package, out: &mut Vec<Hit>) {
         (_, None) => "no version".to_string(),
     };
     out.push(
-        HitBuilder::server(&UNPINNED_PACKAGE, s, format!("`{}` runs {} unpinned: {why}", s.name, p.name))
-            .preview(format!("{}{auto}", shown_command(s)))
-            .build(),
+        HitBuilder::server(
+            &UNPINNED_PACKAGE,
+            s,
+            format!("`{}` runs {} unpinned: {why}", s.name, p.name),
+        )
+        .preview(format!("{}{auto}", shown_command(s)))
+        .build(),
     );
 }
 
@@ -249,15 +310,23 @@ mod tests {
         let m = with_rule(&f, "known-malicious");
         assert_eq!(m.len(), 1, "{f:#?}");
         assert_eq!(m[0].server.as_deref(), Some("postmark"));
-        assert!(m[0].evidence.preview.contains("koi.security") || m[0].evidence.preview.contains("http"));
+        assert!(
+            m[0].evidence.preview.contains("koi.security")
+                || m[0].evidence.preview.contains("http")
+        );
         // `postmark-mcp-official-sdk`-style near names are not listed packages.
-        assert!(with_rule(&f, "known-malicious").iter().all(|x| x.server.as_deref() != Some("similar")));
+        assert!(with_rule(&f, "known-malicious")
+            .iter()
+            .all(|x| x.server.as_deref() != Some("similar")));
     }
 
     #[test]
     fn typosquat_positive_and_negative() {
         let f = fixture("supply/typosquat");
-        let t: Vec<&str> = with_rule(&f, "typosquat").iter().map(|x| x.server.as_deref().unwrap()).collect();
+        let t: Vec<&str> = with_rule(&f, "typosquat")
+            .iter()
+            .map(|x| x.server.as_deref().unwrap())
+            .collect();
         assert!(t.contains(&"fs-typo"), "{t:?}");
         assert!(t.contains(&"scope-typo"), "{t:?}");
         assert!(t.contains(&"git-typo"), "{t:?}");
@@ -270,21 +339,36 @@ mod tests {
     #[test]
     fn unpinned_positive_and_negative() {
         let f = fixture("supply/unpinned");
-        let u: Vec<&str> = with_rule(&f, "unpinned-package").iter().map(|x| x.server.as_deref().unwrap()).collect();
-        for bad in ["npx-latest", "npx-bare", "uvx-bare", "docker-tag", "npx-range"] {
+        let u: Vec<&str> = with_rule(&f, "unpinned-package")
+            .iter()
+            .map(|x| x.server.as_deref().unwrap())
+            .collect();
+        for bad in [
+            "npx-latest",
+            "npx-bare",
+            "uvx-bare",
+            "docker-tag",
+            "npx-range",
+        ] {
             assert!(u.contains(&bad), "{bad} not flagged: {u:?}");
         }
         for ok in ["npx-pinned", "uvx-pinned", "docker-digest"] {
             assert!(!u.contains(&ok), "{ok} flagged: {u:?}");
         }
-        let y = with_rule(&f, "unpinned-package").into_iter().find(|x| x.server.as_deref() == Some("npx-bare")).unwrap();
+        let y = with_rule(&f, "unpinned-package")
+            .into_iter()
+            .find(|x| x.server.as_deref() == Some("npx-bare"))
+            .unwrap();
         assert!(y.evidence.preview.contains("-y"), "{y:?}");
     }
 
     #[test]
     fn unknown_source_positive_and_negative() {
         let f = fixture("supply/unknown");
-        let u: Vec<(&str, Severity)> = with_rule(&f, "unknown-source").iter().map(|x| (x.server.as_deref().unwrap(), x.severity)).collect();
+        let u: Vec<(&str, Severity)> = with_rule(&f, "unknown-source")
+            .iter()
+            .map(|x| (x.server.as_deref().unwrap(), x.severity))
+            .collect();
         assert!(u.contains(&("local-script", Severity::Medium)), "{u:?}");
         assert!(u.contains(&("git-pkg", Severity::High)), "{u:?}");
         assert!(u.contains(&("odd-host", Severity::Low)), "{u:?}");

@@ -128,3 +128,24 @@ pub fn assert_no_secret_leak(f: &[Finding], secrets: &[String]) {
         }
     }
 }
+
+#[test]
+#[ignore]
+fn dump_fixture() {
+    let name = std::env::var("FIX").unwrap();
+    let a = fixture_full(&name);
+    for f in &a.findings {
+        println!(
+            "{:8} {:24} {:16} {:?} | {} | {}",
+            f.severity,
+            f.rule,
+            f.server.as_deref().unwrap_or("-"),
+            f.location.field,
+            f.title,
+            f.evidence.preview
+        );
+    }
+    for s in &a.scores {
+        println!("{:?} {} {}", s.kind, s.subject, s.score);
+    }
+}

@@ -130,9 +130,34 @@ pub(crate) fn analyze(t: &Tool) -> Vec<Match> {
 }
 
 const DESTRUCTIVE_VERBS: &[&str] = &[
-    "delete", "remove", "rm", "drop", "truncate", "write", "overwrite", "edit", "move", "rename",
-    "exec", "execute", "run", "shell", "command", "kill", "send", "post", "push", "update",
-    "insert", "create", "destroy", "purge", "reset", "terminate", "deploy", "merge",
+    "delete",
+    "remove",
+    "rm",
+    "drop",
+    "truncate",
+    "write",
+    "overwrite",
+    "edit",
+    "move",
+    "rename",
+    "exec",
+    "execute",
+    "run",
+    "shell",
+    "command",
+    "kill",
+    "send",
+    "post",
+    "push",
+    "update",
+    "insert",
+    "create",
+    "destroy",
+    "purge",
+    "reset",
+    "terminate",
+    "deploy",
+    "merge",
 ];
 
 pub(crate) fn name_words(n: &str) -> Vec<String> {
@@ -165,14 +190,20 @@ fn is_destructive_heuristic(t: &Tool) -> bool {
     if t.hint("readOnlyHint") == Some(true) {
         return false;
     }
-    name_words(&t.name).iter().any(|w| DESTRUCTIVE_VERBS.contains(&w.as_str()))
+    name_words(&t.name)
+        .iter()
+        .any(|w| DESTRUCTIVE_VERBS.contains(&w.as_str()))
 }
 
 /// Names of a snapshot's destructive tools.
 pub(crate) fn destructive_tools(snap: &ServerSnapshot) -> Vec<String> {
     snap.tools
         .iter()
-        .filter(|t| analyze(t).iter().any(|m| m.category == Category::DestructiveTool))
+        .filter(|t| {
+            analyze(t)
+                .iter()
+                .any(|m| m.category == Category::DestructiveTool)
+        })
         .map(|t| t.name.clone())
         .collect()
 }
@@ -187,7 +218,9 @@ fn rule_for(c: Category) -> Option<&'static Rule> {
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
     for s in &ctx.inv.servers {
-        let Some(snap) = ctx.snapshot(s) else { continue };
+        let Some(snap) = ctx.snapshot(s) else {
+            continue;
+        };
         let mut destructive = Vec::new();
         for t in &snap.tools {
             for m in analyze(t) {
@@ -195,14 +228,20 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
                     destructive.push(t.name.clone());
                     continue;
                 }
-                let Some(rule) = rule_for(m.category) else { continue };
+                let Some(rule) = rule_for(m.category) else {
+                    continue;
+                };
                 out.push(
-                    HitBuilder::server(rule, s, format!("`{}` tool `{}`: {}", s.name, t.name, m.title))
-                        .severity(m.severity.max(rule.severity.min(Severity::High)))
-                        .field(t.name.clone())
-                        .preview(format!("[{}] {}", m.rule, m.evidence.preview))
-                        .disc(format!("{}:{}", t.name, m.rule))
-                        .build(),
+                    HitBuilder::server(
+                        rule,
+                        s,
+                        format!("`{}` tool `{}`: {}", s.name, t.name, m.title),
+                    )
+                    .severity(m.severity.max(rule.severity.min(Severity::High)))
+                    .field(t.name.clone())
+                    .preview(format!("[{}] {}", m.rule, m.evidence.preview))
+                    .disc(format!("{}:{}", t.name, m.rule))
+                    .build(),
                 );
             }
         }
@@ -220,7 +259,9 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             let mut ms = warden_detect::injection::find(text);
             ms.extend(warden_detect::unicode::find(text));
             for m in ms {
-                let Some(rule) = rule_for(m.category) else { continue };
+                let Some(rule) = rule_for(m.category) else {
+                    continue;
+                };
                 out.push(
                     HitBuilder::server(rule, s, format!("`{}` {label}: {}", s.name, m.title))
                         .severity(m.severity.max(Severity::Medium))
@@ -235,10 +276,18 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
         if !destructive.is_empty() {
             let creds = !s.env.is_empty() || !s.headers.is_empty();
             out.push(
-                HitBuilder::server(&DESTRUCTIVE_TOOL, s, format!("`{}` has {} destructive tool(s)", s.name, destructive.len()))
-                    .severity(if creds { Severity::Medium } else { Severity::Low })
-                    .preview(super::truncate(&destructive.join(", "), 240))
-                    .build(),
+                HitBuilder::server(
+                    &DESTRUCTIVE_TOOL,
+                    s,
+                    format!("`{}` has {} destructive tool(s)", s.name, destructive.len()),
+                )
+                .severity(if creds {
+                    Severity::Medium
+                } else {
+                    Severity::Low
+                })
+                .preview(super::truncate(&destructive.join(", "), 240))
+                .build(),
             );
         }
     }
@@ -247,26 +296,53 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
 
 fn rug_pulls(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
     for c in ctx.changes {
-        let Some(s) = ctx.server_by_key(&c.server_key) else { continue };
-        let now = ctx.snapshot(s).and_then(|snap| snap.tools.iter().find(|t| t.name == c.tool));
+        let Some(s) = ctx.server_by_key(&c.server_key) else {
+            continue;
+        };
+        let now = ctx
+            .snapshot(s)
+            .and_then(|snap| snap.tools.iter().find(|t| t.name == c.tool));
         let poisoned = now.is_some_and(|t| {
-            analyze(t).iter().any(|m| matches!(m.category, Category::ToolPoisoning | Category::PromptInjection | Category::HiddenUnicode))
+            analyze(t).iter().any(|m| {
+                matches!(
+                    m.category,
+                    Category::ToolPoisoning | Category::PromptInjection | Category::HiddenUnicode
+                )
+            })
         });
         let (sev, what) = match c.kind {
-            ChangeKind::Changed if poisoned => (Severity::Critical, format!("changed ({}) and is now poisoned", c.fields.join(", "))),
+            ChangeKind::Changed if poisoned => (
+                Severity::Critical,
+                format!("changed ({}) and is now poisoned", c.fields.join(", ")),
+            ),
             ChangeKind::Changed => (Severity::High, format!("changed ({})", c.fields.join(", "))),
-            ChangeKind::Added => (if poisoned { Severity::Critical } else { Severity::Medium }, "added".to_string()),
+            ChangeKind::Added => (
+                if poisoned {
+                    Severity::Critical
+                } else {
+                    Severity::Medium
+                },
+                "added".to_string(),
+            ),
             ChangeKind::Removed => (Severity::Low, "removed".to_string()),
         };
         // The diff is the server's text: show it without hidden characters.
         let diff = warden_detect::unicode::strip_hidden(&c.diff);
         out.push(
-            HitBuilder::server(&RUG_PULL, s, format!("`{}` tool `{}` {what} since approval", s.name, c.tool))
-                .severity(sev)
-                .field(c.tool.clone())
-                .preview(super::truncate(&diff, 300))
-                .disc(format!("{}:{}", c.tool, c.after_hash.as_deref().unwrap_or("")))
-                .build(),
+            HitBuilder::server(
+                &RUG_PULL,
+                s,
+                format!("`{}` tool `{}` {what} since approval", s.name, c.tool),
+            )
+            .severity(sev)
+            .field(c.tool.clone())
+            .preview(super::truncate(&diff, 300))
+            .disc(format!(
+                "{}:{}",
+                c.tool,
+                c.after_hash.as_deref().unwrap_or("")
+            ))
+            .build(),
         );
     }
 }
@@ -280,28 +356,50 @@ mod tests {
     fn poisoning_and_unicode_positive_and_negative() {
         let f = fixture("tools/poisoned");
         let p = with_rule(&f, "tool-poisoning");
-        assert!(p.iter().any(|x| x.server.as_deref() == Some("evil") && x.location.field.as_deref() == Some("add")), "{f:#?}");
+        assert!(
+            p.iter().any(|x| x.server.as_deref() == Some("evil")
+                && x.location.field.as_deref() == Some("add")),
+            "{f:#?}"
+        );
         let u = with_rule(&f, "hidden-unicode");
-        assert!(u.iter().any(|x| x.location.field.as_deref() == Some("lookup")), "{f:#?}");
+        assert!(
+            u.iter()
+                .any(|x| x.location.field.as_deref() == Some("lookup")),
+            "{f:#?}"
+        );
         // The real reference server's tools are not poisoned.
-        assert!(!f.iter().any(|x| x.server.as_deref() == Some("everything") && matches!(x.rule.as_str(), "tool-poisoning" | "hidden-unicode")), "{f:#?}");
+        assert!(
+            !f.iter().any(|x| x.server.as_deref() == Some("everything")
+                && matches!(x.rule.as_str(), "tool-poisoning" | "hidden-unicode")),
+            "{f:#?}"
+        );
     }
 
     #[test]
     fn destructive_positive_and_negative() {
         let f = fixture("tools/poisoned");
         let d = with_rule(&f, "destructive-tool");
-        let fs = d.iter().find(|x| x.server.as_deref() == Some("filesystem")).expect("filesystem has write tools");
+        let fs = d
+            .iter()
+            .find(|x| x.server.as_deref() == Some("filesystem"))
+            .expect("filesystem has write tools");
         assert!(fs.evidence.preview.contains("write_file"), "{fs:?}");
         assert!(!fs.evidence.preview.contains("read_text_file"), "{fs:?}");
-        assert!(!d.iter().any(|x| x.server.as_deref() == Some("time")), "{d:#?}");
+        assert!(
+            !d.iter().any(|x| x.server.as_deref() == Some("time")),
+            "{d:#?}"
+        );
     }
 
     #[test]
     fn rug_pull_positive_and_negative() {
         let f = fixture("tools/rugpull");
         let r = with_rule(&f, "rug-pull");
-        let sev = |t: &str| r.iter().find(|x| x.location.field.as_deref() == Some(t)).map(|x| x.severity);
+        let sev = |t: &str| {
+            r.iter()
+                .find(|x| x.location.field.as_deref() == Some(t))
+                .map(|x| x.severity)
+        };
         assert_eq!(sev("get_weather"), Some(Severity::Critical), "{r:#?}");
         assert_eq!(sev("get_forecast"), Some(Severity::Medium), "{r:#?}");
         assert_eq!(sev("old_tool"), Some(Severity::Low), "{r:#?}");
