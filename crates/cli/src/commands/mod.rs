@@ -45,6 +45,8 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Explain one rule: what it finds, why it matters, how to fix it
     Explain(rules::ExplainArgs),
+    /// Merge (or --replace) the known-malicious package list from a file, offline
+    UpdateIntel(rules::UpdateIntelArgs),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -59,5 +61,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Log(a) => log::run(a),
         Command::Rules(a) => rules::run_rules(a),
         Command::Explain(a) => rules::run_explain(a),
+        Command::UpdateIntel(a) => rules::run_update_intel(a),
     }
 }
