@@ -1,1 +1,203 @@
-//! See the table in lib.rs. Owner: fill in.
+//! Run every text detector over one text (a file, a tool output) and turn
+//! the matches into [`Finding`]s with line and column.
+
+use crate::Match;
+use warden_model::{Category, Finding, Location};
+
+/// Which detectors [`scan_with`] runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Detectors {
+    pub secrets: bool,
+    pub pii: bool,
+    pub injection: bool,
+    pub unicode: bool,
+}
+
+impl Default for Detectors {
+    fn default() -> Self {
+        Detectors {
+            secrets: true,
+            pii: true,
+            injection: true,
+            unicode: true,
+        }
+    }
+}
+
+/// Every text detector (secrets, PII, prompt injection, hidden Unicode), in
+/// order of position.
+pub fn scan(text: &str) -> Vec<Match> {
+    scan_with(text, Detectors::default())
+}
+
+/// The detectors selected in `which`, in order of position.
+pub fn scan_with(text: &str, which: Detectors) -> Vec<Match> {
+    let mut out = Vec::new();
+    if which.secrets {
+        out.extend(crate::secrets::find(text));
+    }
+    if which.pii {
+        out.extend(crate::pii::find(text));
+    }
+    if which.injection {
+        out.extend(crate::injection::find(text));
+    }
+    if which.unicode {
+        out.extend(crate::unicode::find(text));
+    }
+    out.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.severity.cmp(&a.severity))
+    });
+    out
+}
+
+/// 1-based line and 1-based column (in characters) of a byte offset.
+/// Offsets past the end or inside a character are clamped, never a panic.
+pub fn line_col(text: &str, byte_offset: usize) -> (u32, u32) {
+    LineIndex::new(text).line_col(text, byte_offset)
+}
+
+/// Start offsets of lines, for many look-ups in one text.
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// See [`line_col`].
+    pub fn line_col(&self, text: &str, byte_offset: usize) -> (u32, u32) {
+        let mut off = byte_offset.min(text.len());
+        while !text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= off) - 1;
+        let col = text[self.starts[line]..off].chars().count() + 1;
+        (line as u32 + 1, col as u32)
+    }
+}
+
+/// What to do about a finding of each content category.
+pub fn remediation(category: Category) -> &'static str {
+    match category {
+        Category::Secret => {
+            "Revoke and rotate this credential, remove it from the file and from version \
+             control history, and load it from the environment or a secret manager."
+        }
+        Category::Pii => {
+            "Remove or mask the personal data, or move it out of files that agents and \
+             repositories share."
+        }
+        Category::PromptInjection => {
+            "Review the text: it tries to steer an AI agent. Remove it, or keep agents from \
+             reading this file as instructions."
+        }
+        Category::HiddenUnicode => {
+            "Remove the invisible characters; what a human reviews must be what a model reads."
+        }
+        _ => "Review this finding.",
+    }
+}
+
+/// Matches in `text` read from `path` as findings, with line, column and a
+/// stable id (rule, path, line and the secret's fingerprint or the preview).
+pub fn to_findings(path: &str, text: &str, matches: &[Match]) -> Vec<Finding> {
+    let index = LineIndex::new(text);
+    matches
+        .iter()
+        .map(|m| {
+            let (line, column) = index.line_col(text, m.span.start);
+            let location = Location {
+                path: path.to_string(),
+                line: Some(line),
+                column: Some(column),
+                field: None,
+            };
+            let discriminator = m
+                .evidence
+                .fingerprint
+                .clone()
+                .unwrap_or_else(|| m.evidence.preview.clone());
+            Finding {
+                id: Finding::stable_id(&m.rule, &location, &discriminator),
+                rule: m.rule.clone(),
+                category: m.category,
+                severity: m.severity,
+                title: m.title.clone(),
+                client: None,
+                server: None,
+                location,
+                evidence: m.evidence.clone(),
+                remediation: remediation(m.category).to_string(),
+            }
+        })
+        .collect()
+}
+
+/// [`scan`] then [`to_findings`].
+pub fn scan_findings(path: &str, text: &str) -> Vec<Finding> {
+    to_findings(path, text, &scan(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_lines_and_characters() {
+        let t = "ab\ncé d\n\nx";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 6), (2, 3)); // after "cé" (é is 2 bytes)
+        assert_eq!(line_col(t, 9), (3, 1));
+        assert_eq!(line_col(t, 10), (4, 1));
+        assert_eq!(line_col(t, 1000), (4, 2));
+        assert_eq!(line_col(t, 5), (2, 2)); // inside é: clamped back
+        assert_eq!(line_col("", 3), (1, 1));
+    }
+
+    #[test]
+    fn scan_runs_all_detectors_and_findings_are_stable() {
+        let key = crate::secrets::rules()
+            .iter()
+            .find(|r| r.id == "secret.github-pat")
+            .unwrap()
+            .examples[0];
+        let text =
+            format!("# config\n{key}\nowner: maria.gonzalez@fastmail.fm\nnote: a\u{202e}b\n");
+        let found = scan(&text);
+        let cats: Vec<Category> = found.iter().map(|m| m.category).collect();
+        assert!(cats.contains(&Category::Secret), "{found:?}");
+        assert!(cats.contains(&Category::Pii), "{found:?}");
+        assert!(cats.contains(&Category::HiddenUnicode), "{found:?}");
+        let f = to_findings("conf/app.env", &text, &found);
+        let secret = f.iter().find(|f| f.category == Category::Secret).unwrap();
+        assert_eq!(secret.location.line, Some(2));
+        assert_eq!(f, to_findings("conf/app.env", &text, &scan(&text)));
+        assert_ne!(
+            secret.id,
+            to_findings("other.env", &text, &found)
+                .iter()
+                .find(|f| f.category == Category::Secret)
+                .unwrap()
+                .id
+        );
+        let only = scan_with(
+            &text,
+            Detectors {
+                pii: false,
+                injection: false,
+                unicode: false,
+                ..Default::default()
+            },
+        );
+        assert!(only.iter().all(|m| m.category == Category::Secret));
+    }
+}
