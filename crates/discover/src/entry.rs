@@ -242,7 +242,7 @@ pub fn parse_list(
             return parse_map(list, key, o, d, errors);
         }
         if !list.is_null() {
-            errors.push(format!("`{key}` is not a list"));
+            errors.push(format!("`{key}` is not an object or a list"));
         }
         return Vec::new();
     };

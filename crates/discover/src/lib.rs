@@ -184,9 +184,15 @@ impl<'a> Scan<'a> {
     }
 
     pub fn error(&mut self, path: &Path, message: impl Into<String>) {
+        // One line per error, whatever a parser's message looked like.
+        let message = message
+            .into()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         self.errors.push(ConfigError {
             path: path.display().to_string(),
-            message: message.into(),
+            message,
         });
     }
 
@@ -226,7 +232,11 @@ impl<'a> Scan<'a> {
         };
         self.note_config(client, path);
         match parse::parse(&text, format) {
-            Ok(v) => Some(v),
+            Ok(v) if v.is_object() => Some(v),
+            Ok(_) => {
+                self.error(path, "top level is not an object (no settings read)");
+                None
+            }
             Err(m) => {
                 self.error(path, m);
                 None

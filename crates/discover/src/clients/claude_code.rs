@@ -205,10 +205,6 @@ fn project(s: &mut Scan, dir: &Path) {
 /// (user/managed scope) folds its MCP approvals into the global state.
 fn settings_file(s: &mut Scan, path: &Path, scope: Scope, project: Option<&Path>) -> Option<Value> {
     let v = s.load(ID, path)?;
-    if !v.is_object() {
-        s.error(path, "settings file is not a JSON object");
-        return None;
-    }
     if project.is_none() {
         s.claude.global.absorb(&v);
     }
