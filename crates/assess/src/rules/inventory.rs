@@ -25,7 +25,7 @@ pub static UNAPPROVED_SERVER: Rule = Rule {
     title: "MCP server not on the organization's approved list",
     what: "When the policy file has `[inventory] approved = [...]`, flags every enabled server \
            matching no entry. An entry matches a server's name, its package name (with or \
-           without version), its command, or its URL; a trailing `*` matches a prefix \
+           without version), its command, or its URL; `*` matches any run of characters \
            (`@modelcontextprotocol/*`, `https://mcp.example.com/*`). With no list, the rule \
            is off.",
     why: "An approved list is how a security team says which servers were reviewed. Anything \
@@ -56,15 +56,31 @@ pub(crate) fn identities(s: &ServerDef) -> Vec<String> {
     v
 }
 
+/// `*` matches any run of characters; everything else literally.
+fn glob(pattern: &str, s: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == s;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !s.starts_with(first) || s.len() < first.len() + last.len() || !s.ends_with(last) {
+        return false;
+    }
+    let mut rest = &s[first.len()..s.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 pub(crate) fn is_approved(s: &ServerDef, approved: &[String]) -> bool {
     let ids = identities(s);
-    approved.iter().any(|a| {
-        let a = a.trim();
-        match a.strip_suffix('*') {
-            Some(prefix) => ids.iter().any(|i| i.starts_with(prefix)),
-            None => ids.iter().any(|i| i == a),
-        }
-    })
+    approved
+        .iter()
+        .any(|a| ids.iter().any(|i| glob(a.trim(), i)))
 }
 
 pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
@@ -122,6 +138,14 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+
+    #[test]
+    fn globs() {
+        assert!(super::glob("@modelcontextprotocol/*", "@modelcontextprotocol/server-memory"));
+        assert!(super::glob("*-mcp@1.*", "helper-mcp@1.2.0"));
+        assert!(!super::glob("*-mcp@1.*", "helper-mcp@2.0.0"));
+        assert!(!super::glob("memory", "memory2"));
+    }
 
     #[test]
     fn shadow_positive_and_negative() {
