@@ -6,6 +6,7 @@ use std::process::ExitCode;
 mod approve;
 mod check;
 mod common;
+mod enumerate;
 mod hook;
 mod install;
 mod inventory;

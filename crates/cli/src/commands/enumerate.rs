@@ -1,0 +1,104 @@
+//! The enumeration step of `warden scan`: speak MCP to every discovered
+//! server, pin what it lists in the store, and keep the snapshots and the
+//! changes since approval as data for the assessment (rug-pull and the tool
+//! rules).
+
+use crate::output::Report;
+use std::time::Duration;
+use warden_mcp::{enumerate_all, skip_reason, EnumerateOptions, Progress};
+use warden_model::{ConfigError, ServerDef, ServerSnapshot, ToolChange, Transport};
+use warden_store::Store;
+
+/// What enumeration hands to the assessment.
+#[derive(Debug, Default)]
+pub struct Enumeration {
+    /// One per server that answered.
+    pub snapshots: Vec<ServerSnapshot>,
+    /// Differences from each server's approved baseline.
+    pub changes: Vec<ToolChange>,
+}
+
+/// Enumerate the report's servers, fill their `tools`, `prompts`,
+/// `resources`, `instructions`, `server_info`, and put failures in `errors`.
+pub fn run(report: &mut Report, timeout: Duration, only_approved: bool) -> Enumeration {
+    let opts = EnumerateOptions {
+        timeout,
+        only_approved,
+        ..Default::default()
+    };
+    let defs: Vec<ServerDef> = report.servers.iter().map(|s| s.def.clone()).collect();
+    let todo = defs
+        .iter()
+        .filter(|d| skip_reason(d, &opts).is_none())
+        .count();
+    if todo == 0 {
+        return Enumeration::default();
+    }
+    let launched = defs
+        .iter()
+        .filter(|d| d.transport == Transport::Stdio && skip_reason(d, &opts).is_none())
+        .count();
+    if launched > 0 {
+        eprintln!(
+            "warden: starting {launched} configured MCP server(s) with a minimal environment to list their tools (--offline skips this)"
+        );
+    }
+    let progress = Progress::new(todo);
+    let results = enumerate_all(&defs, &opts, &|e| {
+        progress.done(&e.server, e.result.is_ok())
+    });
+    progress.finish();
+
+    // Pinning needs the store; without one the scan still reports the tools.
+    let store = match Store::open_default() {
+        Ok(s) => Some(s),
+        Err(e) => {
+            report.errors.push(ConfigError {
+                path: "store".into(),
+                message: format!("tool snapshots not saved: {e}"),
+            });
+            None
+        }
+    };
+    let mut out = Enumeration::default();
+    for e in results {
+        let Some(server) = report
+            .servers
+            .iter_mut()
+            .find(|s| s.def.key() == e.server_key)
+        else {
+            continue;
+        };
+        let snap = match e.result {
+            Ok(snap) => snap,
+            Err(err) => {
+                report.errors.push(ConfigError {
+                    path: server.def.source.clone(),
+                    message: err.to_string(),
+                });
+                continue;
+            }
+        };
+        if let Some(store) = &store {
+            match store.pin(&snap) {
+                Ok(pin) if pin.first_use => eprintln!(
+                    "warden: first scan of `{}`: its {} tool(s) are now its approved baseline (trust on first use; later changes raise rug-pull until `warden approve`)",
+                    crate::output::printable(&server.def.name),
+                    snap.tools.len()
+                ),
+                Ok(pin) => out.changes.extend(pin.changes),
+                Err(err) => report.errors.push(ConfigError {
+                    path: "store".into(),
+                    message: format!("snapshot of `{}` not saved: {err}", server.def.name),
+                }),
+            }
+        }
+        server.tools = Some(snap.tools.clone());
+        server.prompts = Some(snap.prompts.clone());
+        server.resources = Some(snap.resources.clone());
+        server.instructions = snap.instructions.clone();
+        server.server_info = Some(snap.server_info.clone());
+        out.snapshots.push(snap);
+    }
+    out
+}
