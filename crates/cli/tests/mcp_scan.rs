@@ -360,3 +360,35 @@ fn scan_enumerates_a_streamable_http_server_with_its_headers() {
     assert_eq!(s["server_info"]["name"], "mcp-servers/everything");
     assert!(!format!("{r}{stderr}").contains(secret));
 }
+
+#[test]
+fn only_approved_leaves_unapproved_project_servers_alone() {
+    let state = tempfile::tempdir().unwrap();
+    let approved_state = state.path().join("approved");
+    let unapproved_state = state.path().join("unapproved");
+    let home = Home::new(json!({
+        "mine": hostile("rugpull.py", &[approved_state.to_str().unwrap()])
+    }));
+    // A checked-in project config nobody approved: cloning a repo must not
+    // be enough to make Warden run its code with --only-approved.
+    let project = home.path().join("src/repo");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join(".mcp.json"),
+        json!({"mcpServers": {"theirs": hostile("rugpull.py", &[unapproved_state.to_str().unwrap()])}})
+            .to_string(),
+    )
+    .unwrap();
+    let root = home.path().join("src").to_string_lossy().into_owned();
+    let (r, _) = home.scan(&["--root", &root, "--only-approved"]);
+    assert!(
+        approved_state.exists(),
+        "the approved server was not enumerated"
+    );
+    assert!(
+        !unapproved_state.exists(),
+        "--only-approved started an unapproved server"
+    );
+    assert!(server(&r, "theirs").get("tools").is_none());
+    assert_eq!(tool_names(server(&r, "mine")).len(), 2);
+}
