@@ -26,8 +26,13 @@ pub fn secrets(text: &str) -> Vec<Match> {
     warden_detect::secrets::find(bounded(text))
 }
 
-pub fn pii(_text: &str) -> Vec<Match> {
-    Vec::new()
+/// Personal data worth stopping: cards, SSNs, IBANs, phone numbers. Email
+/// addresses alone (low severity) are in too much legitimate traffic (commit
+/// authors, issue bodies) to block on.
+pub fn pii(text: &str) -> Vec<Match> {
+    let mut v = warden_detect::pii::find(bounded(text));
+    v.retain(|m| m.severity >= warden_model::Severity::Medium);
+    v
 }
 
 pub fn injection(text: &str) -> Vec<Match> {
@@ -39,8 +44,8 @@ pub fn unicode(text: &str) -> Vec<Match> {
 }
 
 /// Destructive-command matches for one command line.
-pub fn shell(_cmd: &str) -> Vec<Match> {
-    Vec::new()
+pub fn shell(cmd: &str) -> Vec<Match> {
+    warden_detect::shell::analyze(bounded(cmd))
 }
 
 /// Findings about one MCP tool definition (destructive, poisoned).

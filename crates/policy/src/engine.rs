@@ -19,11 +19,7 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ),
     (
         "default.shell-destructive",
-        "ask: destructive shell commands (the destructive-command detector)",
-    ),
-    (
-        "default.pipe-to-shell",
-        "ask: code downloaded and piped into a shell or interpreter",
+        "ask: destructive shell commands, downloads piped into a shell, SQL through database CLIs (the shell detector)",
     ),
     (
         "default.exfil-credential",
@@ -35,7 +31,7 @@ pub const DEFAULT_RULES: &[(&str, &str)] = &[
     ),
     (
         "default.destructive-sql",
-        "ask: SQL DROP/TRUNCATE/DELETE-without-WHERE sent to a database (CLI or MCP tool)",
+        "ask: SQL DROP/TRUNCATE/DELETE-without-WHERE in an MCP tool's arguments",
     ),
     (
         "default.guarded-file",
@@ -372,26 +368,6 @@ const NETWORK: &[&str] = &[
     "ftp-upload",
     "lftp",
 ];
-const DOWNLOADERS: &[&str] = &["curl", "wget", "fetch", "http", "xh", "aria2c"];
-const SHELLS: &[&str] = &[
-    "sh", "bash", "zsh", "dash", "ksh", "fish", "python", "python3", "perl", "ruby", "node", "php",
-    "pwsh", "source", ".", "eval",
-];
-const DATABASE_CLIS: &[&str] = &[
-    "psql",
-    "mysql",
-    "mariadb",
-    "sqlite3",
-    "sqlcmd",
-    "clickhouse-client",
-    "cockroach",
-    "duckdb",
-    "mongosh",
-    "mongo",
-    "cqlsh",
-    "snowsql",
-    "bq",
-];
 /// Options whose next word is a local file the tool reads to authenticate or
 /// writes to, not data it sends.
 const NOT_SENT_OPTS: &[&str] = &[
@@ -486,40 +462,10 @@ fn shell_hits(cmd: &str, ctx: &Context, hits: &mut Vec<Hit>) {
         }
     }
     for pl in &pipelines {
-        pipe_to_shell(pl, hits);
         exfiltration(pl, hits);
     }
     for seg in &segs {
         guarded_writes(seg, ctx, hits);
-        database_cli(seg, hits);
-    }
-}
-
-fn pipe_to_shell(pl: &[Segment], hits: &mut Vec<Hit>) {
-    let downloads = |s: &Segment| {
-        s.program()
-            .is_some_and(|p| DOWNLOADERS.contains(&p.as_str()))
-    };
-    let runs_shell = |s: &Segment| s.program().is_some_and(|p| SHELLS.contains(&p.as_str()));
-    for (i, s) in pl.iter().enumerate() {
-        let piped_in = runs_shell(s) && pl[..i].iter().any(downloads);
-        // `bash <(curl ...)`, `sh -c "$(wget -O- ...)"`, `eval "$(curl ...)"`.
-        let substituted = runs_shell(s)
-            && s.words.iter().any(|w| {
-                (w.contains("$(") || w.contains("<(") || w.contains('`'))
-                    && DOWNLOADERS.iter().any(|d| w.contains(&format!("{d} ")))
-            });
-        if piped_in || substituted {
-            hits.push(hit(
-                DecisionKind::Ask,
-                "default.pipe-to-shell",
-                format!(
-                    "code downloaded from the network would run unread (`{}`); a human must confirm",
-                    clip(&s.text, 80)
-                ),
-            ));
-            return;
-        }
     }
 }
 
@@ -534,12 +480,12 @@ fn exfiltration(pl: &[Segment], hits: &mut Vec<Hit>) {
         let is_net = i == net_idx;
         words.extend(sent_words(s, is_net));
         if !is_net {
-            if let Some(p) = s.program() {
-                words.push(if p == "env" || p == "printenv" {
-                    "$(env)"
-                } else {
-                    ""
-                });
+            // `env` alone (a wrapper otherwise) or `printenv` dumps the environment.
+            let first = s.words.first().map(|w| shellwords::basename(w));
+            if (first == Some("env") && s.argv().is_empty())
+                || s.program().as_deref() == Some("printenv")
+            {
+                words.push("$(env)");
             }
         }
     }
@@ -625,25 +571,6 @@ fn guarded_writes(seg: &Segment, ctx: &Context, hits: &mut Vec<Hit>) {
                 DecisionKind::Ask,
                 "default.guarded-file",
                 format!("the command changes {abs} ({what}); a human must confirm"),
-            ));
-            return;
-        }
-    }
-}
-
-fn database_cli(seg: &Segment, hits: &mut Vec<Hit>) {
-    if !seg
-        .program()
-        .is_some_and(|p| DATABASE_CLIS.contains(&p.as_str()))
-    {
-        return;
-    }
-    for w in seg.argv().iter().skip(1) {
-        if let Some(what) = destructive_sql(w) {
-            hits.push(hit(
-                DecisionKind::Ask,
-                "default.destructive-sql",
-                format!("{what} sent to a database; a human must confirm"),
             ));
             return;
         }
@@ -1008,13 +935,4 @@ fn post_tool_use(action: &Action, hits: &mut Vec<Hit>) {
             &m,
         ));
     }
-}
-
-fn clip(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(n).collect();
-    out.push('…');
-    out
 }

@@ -16,7 +16,7 @@
 //! unknown_server = "ask"         # servers no scan has seen: allow | ask | deny
 //!
 //! [defaults]
-//! disable = ["default.pipe-to-shell"]   # built-in rules to turn off (managed/user only)
+//! disable = ["default.shell-destructive"]   # built-in rules to turn off (managed/user only)
 //! ```
 //!
 //! Layers, from highest: managed (`<system_root>/etc/warden/policy.toml`), user
@@ -476,7 +476,7 @@ approved = ["github", "fs"]
 unknown_server = "deny"
 
 [defaults]
-disable = ["default.pipe-to-shell"]
+disable = ["default.shell-destructive"]
 "#;
         let l = LayerPolicy::parse(Layer::User, "p.toml", text).unwrap();
         assert_eq!(l.rules.len(), 2);
@@ -485,7 +485,7 @@ disable = ["default.pipe-to-shell"]
         assert_eq!(l.rules[1].id, "policy:user:no-drop");
         assert_eq!(l.approved.as_deref().unwrap(), ["github", "fs"]);
         assert_eq!(l.unknown_server, Some(DecisionKind::Deny));
-        assert_eq!(l.disable, ["default.pipe-to-shell"]);
+        assert_eq!(l.disable, ["default.shell-destructive"]);
     }
 
     fn err(text: &str) -> String {
@@ -515,7 +515,7 @@ disable = ["default.pipe-to-shell"]
         let e = LayerPolicy::parse(
             Layer::Project,
             ".warden.toml",
-            "[defaults]\ndisable = [\"default.pipe-to-shell\"]\n",
+            "[defaults]\ndisable = [\"default.shell-destructive\"]\n",
         )
         .unwrap_err()
         .to_string();
