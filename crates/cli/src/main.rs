@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod sarif;
 
 use clap::Parser;
 use std::process::ExitCode;

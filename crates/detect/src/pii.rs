@@ -86,12 +86,26 @@ const NOT_PEOPLE: &[&str] = &[
     "jane.doe",
 ];
 
+/// The local-part characters people use (RFC 5322 allows more, but `=`, `/`
+/// or `{` in practice mean code or a key=value pair, not an address).
 fn is_local_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c)
+    c.is_ascii_alphanumeric() || b"._%+-".contains(&c)
 }
 
 fn is_domain_char(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'.' || c == b'-'
+}
+
+/// True if the token that ends at `s` holds `://` (URL userinfo).
+fn in_url(b: &[u8], s: usize) -> bool {
+    let mut i = s;
+    while i > 0
+        && s - i < 256
+        && !matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'"' | b'\'' | b'<' | b'(')
+    {
+        i -= 1;
+    }
+    memchr::memmem::find(&b[i..s], b"://").is_some()
 }
 
 fn emails(text: &str, out: &mut Vec<Match>) {
@@ -102,7 +116,7 @@ fn emails(text: &str, out: &mut Vec<Match>) {
             s -= 1;
         }
         // Trim characters that are legal but are really punctuation around it.
-        while s < at && matches!(b[s], b'.' | b'\'' | b'`' | b'{' | b'|' | b'/' | b'=') {
+        while s < at && matches!(b[s], b'.' | b'%' | b'+' | b'-') {
             s += 1;
         }
         let mut e = at + 1;
@@ -115,8 +129,8 @@ fn emails(text: &str, out: &mut Vec<Match>) {
         if s == at || e <= at + 1 {
             continue;
         }
-        // `scheme://user@host` is a URL, not an address.
-        if s >= 3 && &b[s - 3..s] == b"://" {
+        // `scheme://user:pass@host` is a URL, not an address.
+        if in_url(b, s) {
             continue;
         }
         let local = &text[s..at];
@@ -607,6 +621,7 @@ mod tests {
                 "pii.email",
             ),
             ("reply to <jkowalski@proton.me>", "pii.email"),
+            ("owner=maria.gonzalez@fastmail.fm", "pii.email"),
             ("Phone: +44 20 7946 0321", "pii.phone"),
             ("call me at (415) 867-5309", "pii.phone"),
             ("tel: +1-202-456-1414", "pii.phone"),
@@ -629,6 +644,7 @@ mod tests {
             "mail admin@example.com or ops@corp.example",
             "git@github.com:org/repo.git",
             "https://token@registry.internal/pkg",
+            "DATABASE_URL=postgres://app:Vq8dLm2Rt7xZp4Kw@db.prod:5432/app",
             "\"@types/node\": \"^20.1.0\" and lodash@4.17.21 and icon@2x.png",
             "12345+noreply@users.noreply.github.com",
             "Stripe test card 4242 4242 4242 4242",
