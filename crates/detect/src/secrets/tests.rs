@@ -158,7 +158,11 @@ fn every_rule_finds_its_examples_and_not_its_counter_examples() {
                 Some(m) => {
                     let secret = &ex[m.span.clone()];
                     if m.evidence.preview.contains(secret)
-                        || m.evidence.fingerprint.as_deref().unwrap_or("").contains(secret)
+                        || m.evidence
+                            .fingerprint
+                            .as_deref()
+                            .unwrap_or("")
+                            .contains(secret)
                     {
                         failures.push(format!("{}: evidence shows the secret", rule.id));
                     }
