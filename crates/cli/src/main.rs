@@ -2,6 +2,7 @@
 //! lives in `commands/<name>.rs`; the work lives in the library crates.
 
 mod commands;
+mod cyclonedx;
 mod output;
 mod sarif;
 

@@ -173,7 +173,7 @@ impl HitBuilder {
     }
     /// Safe-to-print evidence: callers pass only redacted text.
     pub fn preview(mut self, p: impl Into<String>) -> Self {
-        self.evidence.preview = truncate(&p.into(), 300);
+        self.evidence.preview = truncate(&p.into(), 600);
         self
     }
     pub fn fingerprint(mut self, f: Option<String>) -> Self {

@@ -326,8 +326,12 @@ fn rug_pulls(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             ),
             ChangeKind::Removed => (Severity::Low, "removed".to_string()),
         };
-        // The diff is the server's text: show it without hidden characters.
-        let diff = warden_detect::unicode::strip_hidden(&c.diff);
+        // The diff is the server's text: show it without hidden characters,
+        // changed lines first (they are what a reviewer needs).
+        let clean = warden_detect::unicode::strip_hidden(&c.diff);
+        let (changed, same): (Vec<&str>, Vec<&str>) =
+            clean.lines().partition(|l| l.starts_with('+') || l.starts_with('-'));
+        let diff = if changed.is_empty() { same.join("\n") } else { changed.join("\n") };
         out.push(
             HitBuilder::server(
                 &RUG_PULL,

@@ -207,3 +207,221 @@ fn wrap(s: &str, width: usize, pad: &str) -> String {
     }
     lines.join("\n")
 }
+
+// ---- The assessment step of `warden scan` -------------------------------
+
+use crate::output::Report;
+use warden_assess::{AssessInput, Assessment, SubjectKind};
+use warden_model::{Inventory, ServerSnapshot, Severity, ToolChange};
+
+/// Shell startup files searched for agents launched with
+/// `--dangerously-skip-permissions` (relative to the home directory).
+const SHELL_FILES: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".bash_aliases",
+    ".profile",
+    ".zshrc",
+    ".zprofile",
+    ".zshenv",
+    ".config/fish/config.fish",
+];
+
+/// Startup files that exist under `home`, as (path, text); each bounded.
+pub fn read_shell_files(home: &Path) -> Vec<(String, String)> {
+    const MAX: u64 = 1 << 20;
+    SHELL_FILES
+        .iter()
+        .map(|f| home.join(f))
+        .filter(|p| std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.len() <= MAX))
+        .filter_map(|p| {
+            let bytes = std::fs::read(&p).ok()?;
+            Some((
+                p.display().to_string(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// The policy's `[inventory] approved` list; a broken policy is one line on
+/// stderr and no list (the scan still runs; `warden policy check` says more).
+pub fn approved_list() -> Vec<String> {
+    let cwd = std::env::current_dir().ok();
+    let sources = warden_policy::PolicySources::from_env(cwd.as_deref());
+    match warden_policy::Policy::load(&sources) {
+        Ok(p) => p.approved_servers().unwrap_or_default(),
+        Err(e) => {
+            eprintln!("warden: policy: {e}; the approved-server list is not applied");
+            Vec::new()
+        }
+    }
+}
+
+/// Assess what discovery put in `report` and what enumeration saw
+/// (`snapshots`, and `changes` since approval); fills the report's findings.
+pub fn assess_report(
+    report: &mut Report,
+    snapshots: &[ServerSnapshot],
+    changes: &[ToolChange],
+    home: &Path,
+) -> Assessment {
+    let inventory = Inventory {
+        agents: report.agents.clone(),
+        servers: report.servers.iter().map(|s| s.def.clone()).collect(),
+        errors: report.errors.clone(),
+    };
+    let intel = load_intel();
+    let approved = approved_list();
+    let scripts = read_shell_files(home);
+    let a = warden_assess::assess(&AssessInput {
+        inventory: &inventory,
+        snapshots,
+        changes,
+        approved: &approved,
+        intel: Some(&intel),
+        scripts: &scripts,
+    });
+    report.findings = a.findings.clone();
+    a
+}
+
+/// The head of the scan table: counts, findings by severity, top risks.
+pub fn write_summary(report: &Report, a: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+    use crate::output::printable;
+    let tools: usize = report
+        .servers
+        .iter()
+        .filter_map(|s| s.tools.as_ref())
+        .map(Vec::len)
+        .sum();
+    let enumerated = report.servers.iter().filter(|s| s.tools.is_some()).count();
+    writeln!(
+        out,
+        "SUMMARY  {} agent(s), {} MCP server(s), {} tool(s){}",
+        report.agents.len(),
+        report.servers.len(),
+        tools,
+        if enumerated == 0 {
+            " (not enumerated)"
+        } else {
+            ""
+        }
+    )?;
+    let counts: Vec<String> = Severity::ALL
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                a.findings.iter().filter(|f| f.severity == *s).count(),
+                s
+            )
+        })
+        .collect();
+    writeln!(
+        out,
+        "FINDINGS {} total: {}",
+        a.findings.len(),
+        counts.join(", ")
+    )?;
+    let risky: Vec<_> = a.scores.iter().filter(|s| s.score > 0).take(8).collect();
+    if !risky.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "TOP RISKS (score 0-100; `warden explain RULE` says how scores are made)"
+        )?;
+        for s in risky {
+            let kind = match s.kind {
+                SubjectKind::Server => "server",
+                SubjectKind::Agent => "agent",
+            };
+            let label = match s.kind {
+                SubjectKind::Server => format!("{} ({})", s.name, s.client),
+                SubjectKind::Agent => s.name.clone(),
+            };
+            writeln!(
+                out,
+                "  {:>3}  {:6}  {:34}  {} finding(s)",
+                s.score,
+                kind,
+                fit(&printable(&label), 34),
+                s.findings
+            )?;
+        }
+    }
+    let top: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::High)
+        .take(10)
+        .collect();
+    if !top.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "FIX FIRST")?;
+        for f in top {
+            let who = match (&f.server, &f.client) {
+                (Some(s), Some(c)) => format!("{c}/{s}"),
+                (None, Some(c)) => c.clone(),
+                _ => String::new(),
+            };
+            writeln!(
+                out,
+                "  {:8} {:22} {}",
+                f.severity.as_str(),
+                fit(&printable(&who), 22),
+                fit(&printable(&f.title), 66)
+            )?;
+            writeln!(
+                out,
+                "  {:8} {:22} fix: {}",
+                "",
+                "",
+                fit(&printable(&f.remediation), 61)
+            )?;
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn fit(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// True when a finding reaches `threshold` (`--fail-on`).
+pub fn fails(a: &Assessment, threshold: Option<Severity>) -> bool {
+    threshold.is_some_and(|t| a.findings.iter().any(|f| f.severity >= t))
+}
+
+/// The assessment rules as SARIF rule metadata (detector rules such as
+/// `secret.github-pat` are described from their findings).
+pub fn sarif_rules() -> Vec<crate::sarif::SarifRule> {
+    RULES
+        .iter()
+        .map(|r| crate::sarif::SarifRule {
+            id: r.id.to_string(),
+            title: r.title.to_string(),
+            help: format!("{}\n\nWhy: {}\n\nFix: {}", r.what, r.why, r.fix),
+            severity: r.severity,
+        })
+        .collect()
+}
+
+/// Config files that could not be read, as SARIF notifications.
+pub fn sarif_notes(report: &Report) -> Vec<crate::sarif::SarifNote> {
+    report
+        .errors
+        .iter()
+        .map(|e| crate::sarif::SarifNote {
+            path: e.path.clone(),
+            message: e.message.clone(),
+        })
+        .collect()
+}

@@ -5,6 +5,19 @@ use super::common::{print_errors, DiscoverArgs};
 use super::enumerate::Enumeration;
 use crate::output::{self, Format, Report};
 use std::process::ExitCode;
+use warden_assess::Assessment;
+use warden_model::Severity;
+
+/// Output formats of `scan`: the inventory formats plus SARIF and CycloneDX.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScanFormat {
+    Table,
+    Json,
+    /// SARIF 2.1.0, one result per finding
+    Sarif,
+    /// CycloneDX 1.6 AI bill of materials
+    Cyclonedx,
+}
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -14,8 +27,11 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
     /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    pub format: ScanFormat,
+    /// Exit 1 when any finding reaches this severity (critical, high, medium, low, info)
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
     /// Seconds each server gets to start and list its tools
     #[arg(long, value_name = "SECS", default_value_t = 15,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -35,9 +51,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         enumerate(&mut report, &args)
     };
     // 3. assess: findings over the inventory and what enumeration saw.
-    assess(&mut report, &enumeration, &args)?;
+    let assessment = assess(&mut report, &enumeration, &args)?;
     // 4. output.
-    output::print(&report, args.format)?;
+    print(&report, &assessment, args.format)?;
+    if super::rules::fails(&assessment, args.fail_on) {
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -55,9 +74,48 @@ fn enumerate(report: &mut Report, args: &Args) -> Enumeration {
     super::enumerate::run(report, timeout, args.only_approved)
 }
 
-/// Fills `report.findings`. Not yet implemented (assessment step).
-/// `enumeration.snapshots` and `enumeration.changes` (rug pulls) are the
-/// tool data for the assessment.
-fn assess(_report: &mut Report, _enumeration: &Enumeration, _args: &Args) -> anyhow::Result<()> {
+/// Fills `report.findings`, most severe first, from the inventory and
+/// `enumeration.snapshots` / `enumeration.changes` (rug pulls). Reads only:
+/// Warden changes no config in a scan.
+fn assess(
+    report: &mut Report,
+    enumeration: &Enumeration,
+    args: &Args,
+) -> anyhow::Result<Assessment> {
+    let home = args.discover.options().home;
+    Ok(super::rules::assess_report(
+        report,
+        &enumeration.snapshots,
+        &enumeration.changes,
+        &home,
+    ))
+}
+
+fn print(report: &Report, a: &Assessment, format: ScanFormat) -> anyhow::Result<()> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        ScanFormat::Table => {
+            super::rules::write_summary(report, a, &mut out)?;
+            out.flush()?;
+            drop(out);
+            output::print(report, Format::Table)?;
+            return Ok(());
+        }
+        ScanFormat::Json => {
+            drop(out);
+            output::print(report, Format::Json)?;
+            return Ok(());
+        }
+        ScanFormat::Sarif => crate::sarif::write(
+            &report.findings,
+            &super::rules::sarif_rules(),
+            &super::rules::sarif_notes(report),
+            &mut out,
+        )?,
+        ScanFormat::Cyclonedx => crate::cyclonedx::write(report, &mut out)?,
+    }
+    out.flush()?;
     Ok(())
 }
