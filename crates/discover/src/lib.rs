@@ -151,7 +151,7 @@ pub struct Scan<'a> {
     pub dirs: Dirs,
     pub servers: Vec<ServerDef>,
     pub errors: Vec<ConfigError>,
-    pub agents: BTreeMap<&'static str, Agent>,
+    pub agents: BTreeMap<String, Agent>,
     /// Project directories to scan (from roots and from clients' records).
     pub projects: BTreeSet<PathBuf>,
     /// Project dirs a client marks trusted (Codex `trust_level`, Gemini
@@ -197,10 +197,16 @@ impl<'a> Scan<'a> {
     }
 
     /// The agent record for a client id, created on first use.
-    pub fn agent(&mut self, id: &'static str) -> &mut Agent {
-        self.agents.entry(id).or_insert_with(|| Agent {
+    pub fn agent(&mut self, id: &str) -> &mut Agent {
+        let name = clients::display_name(id).to_string();
+        self.agent_named(id, &name)
+    }
+
+    /// The agent record for an id that may not be a config client (host probes).
+    pub fn agent_named(&mut self, id: &str, name: &str) -> &mut Agent {
+        self.agents.entry(id.to_string()).or_insert_with(|| Agent {
             id: id.to_string(),
-            name: clients::display_name(id).to_string(),
+            name: name.to_string(),
             binary: None,
             version: None,
             evidence: Vec::new(),
@@ -314,7 +320,7 @@ impl<'a> Scan<'a> {
 
     pub fn extension(
         &mut self,
-        client: &'static str,
+        client: &str,
         kind: ExtensionKind,
         name: impl Into<String>,
         scope: Scope,
