@@ -141,7 +141,10 @@ mod tests {
 
     #[test]
     fn globs() {
-        assert!(super::glob("@modelcontextprotocol/*", "@modelcontextprotocol/server-memory"));
+        assert!(super::glob(
+            "@modelcontextprotocol/*",
+            "@modelcontextprotocol/server-memory"
+        ));
         assert!(super::glob("*-mcp@1.*", "helper-mcp@1.2.0"));
         assert!(!super::glob("*-mcp@1.*", "helper-mcp@2.0.0"));
         assert!(!super::glob("memory", "memory2"));

@@ -86,80 +86,12 @@ pub static RUG_PULL: Rule = Rule {
           approve`; if not, disable the server and pin the last good version.",
 };
 
-fn tool_text(t: &Tool) -> String {
-    let mut s = t.name.clone();
-    if let Some(d) = &t.description {
-        s.push('\n');
-        s.push_str(d);
-    }
-    fn strings(v: &serde_json::Value, out: &mut String) {
-        match v {
-            serde_json::Value::String(x) => {
-                out.push('\n');
-                out.push_str(x);
-            }
-            serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
-            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| {
-                out.push('\n');
-                out.push_str(k);
-                strings(x, out)
-            }),
-            _ => {}
-        }
-    }
-    strings(&t.input_schema, &mut s);
-    s
-}
-
 /// Everything the detectors say about one tool.
 pub(crate) fn analyze(t: &Tool) -> Vec<Match> {
-    let text = tool_text(t);
-    let mut m = warden_detect::injection::find(&text);
-    m.extend(warden_detect::unicode::find(&text));
-    if is_destructive_heuristic(t) {
-        m.push(Match {
-            rule: "tooldef.destructive".into(),
-            category: Category::DestructiveTool,
-            severity: Severity::Low,
-            title: "destructive tool".into(),
-            span: 0..0,
-            evidence: Default::default(),
-        });
-    }
-    m
+    warden_detect::tooldef::analyze_tool(t)
 }
 
-const DESTRUCTIVE_VERBS: &[&str] = &[
-    "delete",
-    "remove",
-    "rm",
-    "drop",
-    "truncate",
-    "write",
-    "overwrite",
-    "edit",
-    "move",
-    "rename",
-    "exec",
-    "execute",
-    "run",
-    "shell",
-    "command",
-    "kill",
-    "send",
-    "post",
-    "push",
-    "update",
-    "insert",
-    "create",
-    "destroy",
-    "purge",
-    "reset",
-    "terminate",
-    "deploy",
-    "merge",
-];
-
+/// Words of a tool name: `read_text_file`, `readTextFile`, `read-text-file`.
 pub(crate) fn name_words(n: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut cur = String::new();
@@ -181,20 +113,6 @@ pub(crate) fn name_words(n: &str) -> Vec<String> {
     words
 }
 
-fn is_destructive_heuristic(t: &Tool) -> bool {
-    if let Some(d) = t.hint("destructiveHint") {
-        if t.hint("readOnlyHint") != Some(true) {
-            return d;
-        }
-    }
-    if t.hint("readOnlyHint") == Some(true) {
-        return false;
-    }
-    name_words(&t.name)
-        .iter()
-        .any(|w| DESTRUCTIVE_VERBS.contains(&w.as_str()))
-}
-
 /// Names of a snapshot's destructive tools.
 pub(crate) fn destructive_tools(snap: &ServerSnapshot) -> Vec<String> {
     snap.tools
@@ -208,10 +126,14 @@ pub(crate) fn destructive_tools(snap: &ServerSnapshot) -> Vec<String> {
         .collect()
 }
 
-fn rule_for(c: Category) -> Option<&'static Rule> {
-    match c {
+fn rule_for(m: &Match) -> Option<&'static Rule> {
+    // The tool-definition detector files hidden text under poisoning; it is
+    // its own rule here (the fix differs: the text is invisible to review).
+    if m.category == Category::HiddenUnicode || m.rule.contains("unicode") {
+        return Some(&HIDDEN_UNICODE);
+    }
+    match m.category {
         Category::ToolPoisoning | Category::PromptInjection => Some(&TOOL_POISONING),
-        Category::HiddenUnicode => Some(&HIDDEN_UNICODE),
         _ => None,
     }
 }
@@ -228,7 +150,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
                     destructive.push(t.name.clone());
                     continue;
                 }
-                let Some(rule) = rule_for(m.category) else {
+                let Some(rule) = rule_for(&m) else {
                     continue;
                 };
                 out.push(
@@ -259,7 +181,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             let mut ms = warden_detect::injection::find(text);
             ms.extend(warden_detect::unicode::find(text));
             for m in ms {
-                let Some(rule) = rule_for(m.category) else {
+                let Some(rule) = rule_for(&m) else {
                     continue;
                 };
                 out.push(
@@ -291,7 +213,51 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
             );
         }
     }
+    shadowing(ctx, out);
     rug_pulls(ctx, out);
+}
+
+/// Shadowing among the servers one agent runs together.
+fn shadowing(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
+    let mut clients: Vec<&str> = ctx.inv.servers.iter().map(|s| s.client.as_str()).collect();
+    clients.sort();
+    clients.dedup();
+    for client in clients {
+        let servers: Vec<(&warden_model::ServerDef, &ServerSnapshot)> = ctx
+            .inv
+            .servers
+            .iter()
+            .filter(|s| s.client == client && s.enabled)
+            .filter_map(|s| ctx.snapshot(s).map(|snap| (s, snap)))
+            .collect();
+        let input: Vec<(&str, &[Tool])> = servers
+            .iter()
+            .map(|(s, snap)| (s.name.as_str(), snap.tools.as_slice()))
+            .collect();
+        for f in warden_detect::tooldef::find_shadowing(&input) {
+            let Some((s, _)) = servers.iter().find(|(s, _)| s.name == f.server) else {
+                continue;
+            };
+            out.push(
+                HitBuilder::server(
+                    &TOOL_SHADOWING,
+                    s,
+                    format!(
+                        "`{}` tool `{}` tries to change how {} is used",
+                        s.name, f.tool, f.target
+                    ),
+                )
+                .severity(f.m.severity.max(TOOL_SHADOWING.severity))
+                .field(f.tool.clone())
+                .preview(format!(
+                    "[{}] targets {}: {}",
+                    f.m.rule, f.target, f.m.evidence.preview
+                ))
+                .disc(format!("{}:{}", f.tool, f.target))
+                .build(),
+            );
+        }
+    }
 }
 
 fn rug_pulls(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
@@ -329,9 +295,14 @@ fn rug_pulls(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
         // The diff is the server's text: show it without hidden characters,
         // changed lines first (they are what a reviewer needs).
         let clean = warden_detect::unicode::strip_hidden(&c.diff);
-        let (changed, same): (Vec<&str>, Vec<&str>) =
-            clean.lines().partition(|l| l.starts_with('+') || l.starts_with('-'));
-        let diff = if changed.is_empty() { same.join("\n") } else { changed.join("\n") };
+        let (changed, same): (Vec<&str>, Vec<&str>) = clean
+            .lines()
+            .partition(|l| l.starts_with('+') || l.starts_with('-'));
+        let diff = if changed.is_empty() {
+            same.join("\n")
+        } else {
+            changed.join("\n")
+        };
         out.push(
             HitBuilder::server(
                 &RUG_PULL,
@@ -393,6 +364,21 @@ mod tests {
             !d.iter().any(|x| x.server.as_deref() == Some("time")),
             "{d:#?}"
         );
+    }
+
+    #[test]
+    fn shadowing_names_the_shadowing_server() {
+        let f = fixture("tools/shadowing");
+        let sh = with_rule(&f, "tool-shadowing");
+        assert!(!sh.is_empty(), "{f:#?}");
+        assert!(
+            sh.iter().all(|x| x.server.as_deref() == Some("helper")),
+            "{sh:#?}"
+        );
+        assert!(sh.iter().any(|x| x.title.contains("mail")), "{sh:#?}");
+        // Naming another tool without giving orders about it is not shadowing.
+        let g = fixture("tools/shadowing-apart");
+        assert!(with_rule(&g, "tool-shadowing").is_empty(), "{g:#?}");
     }
 
     #[test]
