@@ -459,6 +459,18 @@ const READ_VERBS: &[&str] = &[
     "print",
     "summarize",
     "analyze",
+    "format",
+    "convert",
+    "translate",
+    "render",
+    "parse",
+    "lint",
+    "calculate",
+    "compute",
+    "scan",
+    "lookup",
+    "audit",
+    "ping",
 ];
 const HIGH_VERBS: &[&str] = &[
     "delete",
@@ -529,10 +541,12 @@ fn destructive_match(rule: &str, severity: Severity, preview: String) -> Match {
 /// not destructive), then, without a claim, name, description and schema.
 fn destructive(tool: &Tool) -> Option<Match> {
     let toks = tokens(&tool.name);
-    let name_sev = if toks
+    // A name that leads with a read or pure-function verb (`get_`, `format_`)
+    // says what the tool does better than a `code` parameter does.
+    let reads = toks
         .first()
-        .is_some_and(|t| READ_VERBS.contains(&t.as_str()))
-    {
+        .is_some_and(|t| READ_VERBS.contains(&t.as_str()));
+    let name_sev = if reads {
         None
     } else {
         toks.iter().filter_map(|t| verb_severity(t)).max()
@@ -549,6 +563,7 @@ fn destructive(tool: &Tool) -> Option<Match> {
             ))
         }
         Some(false) => return None,
+        None if reads => return None,
         None => {}
     }
     if let Some(sev) = name_sev {

@@ -550,7 +550,7 @@ fn read_word(
             _ => w.extend(p.next_char()),
         }
     }
-    (p.i > start).then(|| (w, start..p.i))
+    (p.i > start).then_some((w, start..p.i))
 }
 
 /// `$(...)`, `$((...))`, `${...}`, `$VAR` or a backtick substitution at the
@@ -760,9 +760,7 @@ fn nests(cmd: &SimpleCommand) -> bool {
 /// For `sh -c SCRIPT` / `python -c CODE` / `node -e CODE`: index of the script argument.
 fn script_arg(argv: &[String]) -> Option<usize> {
     let p = basename(argv.first()?);
-    let letters: &[char] = if is_shell(p) {
-        &['c']
-    } else if p.starts_with("python") || p.starts_with("pypy") {
+    let letters: &[char] = if is_shell(p) || p.starts_with("python") || p.starts_with("pypy") {
         &['c']
     } else if p == "php" {
         &['r']
