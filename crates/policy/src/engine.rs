@@ -465,6 +465,7 @@ fn shell_hits(cmd: &str, ctx: &Context, hits: &mut Vec<Hit>) {
         exfiltration(pl, hits);
     }
     for seg in &segs {
+        deletes_workspace(seg, ctx, hits);
         guarded_writes(seg, ctx, hits);
     }
 }
@@ -532,6 +533,40 @@ fn exfiltration(pl: &[Segment], hits: &mut Vec<Hit>) {
             "a command that talks to the network carries sensitive data",
             m,
         ));
+    }
+}
+
+/// `rm -r` of the project, one of its ancestors or the home directory: the
+/// shell detector judges words, only the engine knows where the agent works.
+fn deletes_workspace(seg: &Segment, ctx: &Context, hits: &mut Vec<Hit>) {
+    let argv = seg.argv();
+    if argv.first().map(|w| shellwords::basename(w)) != Some("rm") {
+        return;
+    }
+    let recursive = argv.iter().skip(1).any(|a| {
+        a == "--recursive" || (a.starts_with('-') && !a.starts_with("--") && a.contains(['r', 'R']))
+    });
+    if !recursive {
+        return;
+    }
+    let cwd = ctx.paths.cwd.as_deref().map(|c| normalize(c, &ctx.paths));
+    let home = ctx.paths.home.as_deref().map(|h| normalize(h, &ctx.paths));
+    for a in argv.iter().skip(1).filter(|a| !a.starts_with('-')) {
+        let t = normalize(a.trim_end_matches(['*', '/']), &ctx.paths);
+        let t_dir = format!("{}/", t.trim_end_matches('/'));
+        let hit_cwd = cwd
+            .as_deref()
+            .is_some_and(|c| c == t || c.starts_with(&t_dir));
+        if hit_cwd || home.as_deref() == Some(t.as_str()) {
+            hits.push(hit(
+                DecisionKind::Deny,
+                "default.shell-catastrophic",
+                format!(
+                    "catastrophic command refused: it deletes {t}, the project or home directory"
+                ),
+            ));
+            return;
+        }
     }
 }
 

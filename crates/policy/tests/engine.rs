@@ -100,6 +100,20 @@ fn shell_destructive_and_catastrophic() {
     );
     let (k, _) = run(&bash("git reset --hard HEAD~3"), &c);
     assert_eq!(k, DecisionKind::Ask);
+    for cmd in [
+        "rm -rf /home/dev/project",
+        "cd /tmp && rm -fr /home/dev",
+        "rm -r ..",
+        "rm -rf ./",
+    ] {
+        expect(
+            &bash(cmd),
+            &c,
+            DecisionKind::Deny,
+            "default.shell-catastrophic",
+        );
+    }
+    allowed(&bash("rm -f /home/dev/project/a.txt"), &c);
     allowed(&bash("ls -la && git status"), &c);
     allowed(&bash("rm build/tmp.o"), &c);
 }
