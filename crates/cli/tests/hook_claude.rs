@@ -364,8 +364,7 @@ fn post_tool_use_tells_the_model_output_is_untrusted() {
     let after = o
         .requests
         .iter()
-        .filter(|r| r.get("tools").is_some())
-        .last()
+        .rfind(|r| r.get("tools").is_some())
         .map(|r| r.to_string())
         .unwrap_or_default();
     assert!(
