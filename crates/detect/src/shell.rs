@@ -5,6 +5,7 @@
 //! matcher fields). Regexes are compiled per rule on first use, so a hook
 //! process pays only for the rules of the programs it sees.
 
+#[rustfmt::skip]
 mod generated;
 pub mod parse;
 #[cfg(test)]
@@ -46,6 +47,7 @@ pub(crate) struct RuleDef {
     pub stdin_from: &'static [&'static str],
     pub reads_code_from_stdin: bool,
     pub raw_regex: &'static str,
+    pub raw_requires: &'static [&'static str],
 }
 
 /// Public description of one rule (for `warden rules` and docs).
@@ -83,11 +85,20 @@ struct Rx {
     raw: Option<Regex>,
 }
 
+/// `\b`, `\w` and `\d` made ASCII-only: the Unicode versions cost about a
+/// millisecond each to compile, which a hook process started per tool call
+/// cannot afford; commands and the phrases we look for are ASCII.
+pub(crate) fn ascii_classes(p: &str) -> String {
+    p.replace(r"\b", r"(?-u:\b)")
+        .replace(r"\w", "[0-9A-Za-z_]")
+        .replace(r"\d", "[0-9]")
+}
+
 fn compile(p: &str, ci: bool) -> Result<Option<Regex>, regex::Error> {
     if p.is_empty() {
         return Ok(None);
     }
-    RegexBuilder::new(p)
+    RegexBuilder::new(&ascii_classes(p))
         .case_insensitive(ci)
         .size_limit(1 << 20)
         .build()
@@ -239,7 +250,9 @@ fn flag_matches(arg: &str, spec: &str) -> bool {
     }
 }
 
-fn rule_matches(r: &RuleDef, rx: &Rx, v: &View, all: &[SimpleCommand]) -> bool {
+/// The conditions that need no regex: checked first, so a rule's patterns
+/// are compiled only when the command gets that far.
+fn cheap_matches(r: &RuleDef, v: &View, all: &[SimpleCommand]) -> bool {
     if !r.subcommand.is_empty() {
         let n = r.subcommand.len();
         let found = (0..3).any(|start| {
@@ -250,11 +263,6 @@ fn rule_matches(r: &RuleDef, rx: &Rx, v: &View, all: &[SimpleCommand]) -> bool {
                     .all(|(a, b)| a.eq_ignore_ascii_case(b))
         });
         if !found {
-            return false;
-        }
-    }
-    if let Some(re) = &rx.positional_any {
-        if !v.positionals.iter().take(6).any(|p| re.is_match(p)) {
             return false;
         }
     }
@@ -270,6 +278,24 @@ fn rule_matches(r: &RuleDef, rx: &Rx, v: &View, all: &[SimpleCommand]) -> bool {
     }
     if r.flags_none.iter().any(|f| v.has_flag(f)) {
         return false;
+    }
+    if !r.stdin_from.is_empty() && !fed_by(v.cmd, all, r.stdin_from) {
+        return false;
+    }
+    if r.reads_code_from_stdin && !reads_code_from_stdin(v) {
+        return false;
+    }
+    if !r.redirect_regex.is_empty() && !v.cmd.redirects.iter().any(|d| d.op.contains('>')) {
+        return false;
+    }
+    true
+}
+
+fn regex_matches(rx: &Rx, v: &View) -> bool {
+    if let Some(re) = &rx.positional_any {
+        if !v.positionals.iter().take(6).any(|p| re.is_match(p)) {
+            return false;
+        }
     }
     if let Some(re) = &rx.args_any {
         if !v.positionals.iter().any(|p| re.is_match(p)) {
@@ -305,12 +331,6 @@ fn rule_matches(r: &RuleDef, rx: &Rx, v: &View, all: &[SimpleCommand]) -> bool {
         if !hit {
             return false;
         }
-    }
-    if !r.stdin_from.is_empty() && !fed_by(v.cmd, all, r.stdin_from) {
-        return false;
-    }
-    if r.reads_code_from_stdin && !reads_code_from_stdin(v) {
-        return false;
     }
     true
 }
@@ -375,6 +395,9 @@ pub fn analyze(cmd: &str) -> Vec<Match> {
     let bounded = &cmd[..end];
     for &i in &e.raw {
         let r = &generated::RULES[i];
+        if !r.raw_requires.iter().all(|lit| bounded.contains(lit)) {
+            continue;
+        }
         if let Some(m) = e
             .rx(i)
             .and_then(|rx| rx.raw.as_ref())
@@ -403,8 +426,11 @@ pub fn analyze(cmd: &str) -> Vec<Match> {
             .chain(e.any_program.iter().copied())
         {
             let r = &generated::RULES[i];
+            if !cheap_matches(r, &v, &parsed.commands) {
+                continue;
+            }
             let Some(rx) = e.rx(i) else { continue };
-            if rule_matches(r, rx, &v, &parsed.commands) {
+            if regex_matches(rx, &v) {
                 match hits.iter_mut().find(|h| h.family == r.family) {
                     Some(h) if h.severity < r.severity => *h = r,
                     Some(_) => {}
@@ -520,6 +546,17 @@ mod tests {
         let start = std::time::Instant::now();
         let _ = analyze(&"a | b && c; ".repeat(20_000));
         assert!(start.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn ascii_classes_rewrites_only_classes() {
+        assert_eq!(
+            ascii_classes(r"\bdrop\s+\w+\d"),
+            r"(?-u:\b)drop\s+[0-9A-Za-z_]+[0-9]"
+        );
+        let re = Regex::new(&ascii_classes(r"\bwhere\b")).unwrap();
+        assert!(re.is_match("delete from t where id=1"));
+        assert!(!re.is_match("delete from somewhere"));
     }
 
     #[test]

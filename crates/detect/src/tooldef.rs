@@ -165,7 +165,7 @@ fn rx() -> &'static Rx {
     static R: OnceLock<Rx> = OnceLock::new();
     R.get_or_init(|| {
         let ci = |p: &str| {
-            RegexBuilder::new(p)
+            RegexBuilder::new(&crate::shell::ascii_classes(p))
                 .case_insensitive(true)
                 .build()
                 .expect("built-in tooldef pattern compiles")
@@ -738,11 +738,11 @@ struct ShadowRx {
 fn shadow_rx() -> &'static ShadowRx {
     static R: OnceLock<ShadowRx> = OnceLock::new();
     R.get_or_init(|| ShadowRx {
-        directive: RegexBuilder::new(r"\b(?:when(?:ever)?\s+(?:using|calling|invoking|you\s+(?:use|call|invoke))|instead\s+of|rather\s+than|before\s+(?:using|calling)|after\s+(?:using|calling)|always|must|never|do\s+not\s+use|don'?t\s+use|should|override|redirect|bcc|cc\s+\S+@|change\s+the\s+(?:recipient|destination|url|address)|send\s+(?:all|every|a\s+copy))\b")
+        directive: RegexBuilder::new(&crate::shell::ascii_classes(r"\b(?:when(?:ever)?\s+(?:using|calling|invoking|you\s+(?:use|call|invoke))|instead\s+of|rather\s+than|before\s+(?:using|calling)|after\s+(?:using|calling)|always|must|never|do\s+not\s+use|don'?t\s+use|should|override|redirect|bcc|cc\s+\S+@|change\s+the\s+(?:recipient|destination|url|address)|send\s+(?:all|every|a\s+copy))\b"))
             .case_insensitive(true)
             .build()
             .expect("shadow pattern compiles"),
-        named_tool: RegexBuilder::new(r"\b(?:using|calling|invoking|use|call|invoke|of)\s+(?:the\s+)?`?([A-Za-z][\w-]*[_-][\w-]+)`?\s+tool\b")
+        named_tool: RegexBuilder::new(&crate::shell::ascii_classes(r"\b(?:using|calling|invoking|use|call|invoke|of)\s+(?:the\s+)?`?([A-Za-z][\w-]*[_-][\w-]+)`?\s+tool\b"))
             .case_insensitive(true)
             .build()
             .expect("shadow pattern compiles"),

@@ -25,6 +25,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.aws-s3-rb",
@@ -47,6 +48,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.aws-s3-sync-delete",
@@ -69,6 +71,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.aws-delete",
@@ -91,6 +94,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.cloud-cli-delete",
@@ -113,6 +117,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.gsutil-rm",
@@ -135,6 +140,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.gh-delete",
@@ -157,6 +163,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.sql-drop",
@@ -179,6 +186,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.sql-delete-no-where",
@@ -201,6 +209,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.sql-update-no-where",
@@ -223,6 +232,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.mongo-drop",
@@ -245,6 +255,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.redis-flush",
@@ -267,6 +278,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.dropdb",
@@ -289,6 +301,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.dd-to-device",
@@ -311,6 +324,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.mkfs",
@@ -333,6 +347,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.wipefs",
@@ -355,6 +370,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.partition-table",
@@ -377,6 +393,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.write-to-device",
@@ -399,6 +416,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.fork-bomb",
@@ -421,6 +439,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: ":\\s*\\(\\s*\\)\\s*\\{\\s*:\\s*\\|\\s*:\\s*&\\s*\\}|\\b\\w+\\s*\\(\\s*\\)\\s*\\{\\s*\\w+\\s*\\|\\s*\\w+\\s*&\\s*\\}",
+        raw_requires: &["|", "&", "{"],
     },
     RuleDef {
         id: "shell.git-reset-hard",
@@ -443,6 +462,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-clean-force",
@@ -465,6 +485,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-push-force",
@@ -487,6 +508,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-push-plus-refspec",
@@ -509,6 +531,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-push-force-with-lease",
@@ -531,6 +554,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-push-delete",
@@ -553,6 +577,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-push-delete-refspec",
@@ -575,6 +600,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-history-rewrite",
@@ -597,6 +623,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-checkout-discard",
@@ -619,6 +646,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-restore",
@@ -641,6 +669,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-stash-drop",
@@ -663,6 +692,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-branch-force-delete",
@@ -685,6 +715,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.git-prune-now",
@@ -707,6 +738,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.terraform-destroy",
@@ -729,6 +761,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.terraform-apply-destroy",
@@ -751,6 +784,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.terraform-auto-approve",
@@ -773,6 +807,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.terraform-state-rm",
@@ -795,6 +830,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.pulumi-destroy",
@@ -817,6 +853,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.kubectl-delete",
@@ -839,6 +876,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.kubectl-drain",
@@ -861,6 +899,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.helm-uninstall",
@@ -883,6 +922,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.docker-prune-all",
@@ -905,6 +945,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.docker-prune",
@@ -927,6 +968,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.docker-volume-rm",
@@ -949,6 +991,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.compose-down-volumes",
@@ -971,6 +1014,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.chmod-root",
@@ -993,6 +1037,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.chmod-777-recursive",
@@ -1015,6 +1060,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.chmod-777",
@@ -1037,6 +1083,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.pipe-to-shell",
@@ -1059,6 +1106,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &["curl", "wget", "fetch", "http", "https", "aria2c", "iwr", "Invoke-WebRequest"],
         reads_code_from_stdin: true,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.exec-downloaded",
@@ -1081,6 +1129,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.rm-critical",
@@ -1103,6 +1152,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.rm-no-preserve-root",
@@ -1125,6 +1175,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.rm-recursive-force",
@@ -1147,6 +1198,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.rm-recursive",
@@ -1169,6 +1221,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.find-delete",
@@ -1191,6 +1244,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.shred",
@@ -1213,6 +1267,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.mv-to-dev-null",
@@ -1235,6 +1290,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.power",
@@ -1257,6 +1313,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.systemctl-power",
@@ -1279,6 +1336,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.kill-all",
@@ -1301,6 +1359,7 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
     RuleDef {
         id: "shell.crontab-remove",
@@ -1323,5 +1382,6 @@ pub(super) static RULES: &[RuleDef] = &[
         stdin_from: &[],
         reads_code_from_stdin: false,
         raw_regex: "",
+        raw_requires: &[],
     },
 ];

@@ -55,6 +55,7 @@ const KNOWN: &[&str] = &[
     "stdin_from",
     "reads_code_from_stdin",
     "raw_regex",
+    "raw_requires",
     "examples",
     "counter_examples",
 ];
@@ -168,6 +169,11 @@ fn generate() -> String {
             .unwrap_or(false);
         let _ = writeln!(out, "        reads_code_from_stdin: {rc},");
         let _ = writeln!(out, "        raw_regex: {:?},", s(&r, "raw_regex"));
+        let _ = writeln!(
+            out,
+            "        raw_requires: {},",
+            lit_list(&list(&r, "raw_requires"))
+        );
         let _ = writeln!(out, "    }},");
     }
     out.push_str("];\n");
@@ -179,7 +185,9 @@ fn generated_rules_match_the_toml_files() {
     let want = generate();
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/shell/generated.rs");
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    if want != have {
+    // Whitespace-insensitive, so a formatter run over the tree does not make it stale.
+    let squash = |t: &str| t.split_whitespace().collect::<String>();
+    if squash(&want) != squash(&have) {
         if std::env::var("WARDEN_REGEN").is_ok() {
             std::fs::write(&path, &want).expect("write generated.rs");
             return;
