@@ -131,7 +131,9 @@ fn whole_prioritized_report_snapshot() {
     // Ids hash the absolute path of the file: stable per machine, not
     // across checkouts. Check their form here, keep them out of the snapshot.
     let mut ids: Vec<&str> = findings.iter().map(|f| f["id"].as_str().unwrap()).collect();
-    assert!(ids.iter().all(|i| i.len() == 16 && i.chars().all(|c| c.is_ascii_hexdigit())));
+    assert!(ids
+        .iter()
+        .all(|i| i.len() == 16 && i.chars().all(|c| c.is_ascii_hexdigit())));
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), findings.len(), "ids are unique");
