@@ -37,8 +37,8 @@ pub static PROJECT_HOOK: Rule = Rule {
            and MCP servers defined in a project's checked-in files (`.claude/settings.json`, \
            `.mcp.json`, `.cursor/mcp.json`, ...). Critical when the command fetches remote \
            content (curl, wget, `| sh`, package runners), reads credentials (`~/.ssh`, \
-           `.env`, cloud configs, token variables) or sends data out (POST/upload, netcat, \
-           `/dev/tcp`). A project MCP server is medium until the client approves it \
+           `.env`, cloud configs, token variables), sends data out (POST/upload, netcat, \
+           `/dev/tcp`) or is destructive (Warden's shell rules: `rm -rf`, force pushes, ...). A project MCP server is medium until the client approves it \
            (high when approved).",
     why: "Whoever can commit to a repository (or send a pull request someone checks out) \
           gets code run on every machine that opens it with an agent: hooks run without a \
@@ -402,7 +402,11 @@ pub(crate) fn risky_command(cmd: &str) -> Vec<&'static str> {
 fn project_command(a: &Agent, path: &str, detail: &str, what: &str, out: &mut Vec<Hit>) {
     // `EVENT[matcher]: command`
     let (event, cmd) = detail.split_once(": ").unwrap_or(("", detail));
-    let why = risky_command(cmd);
+    let mut why: Vec<String> = risky_command(cmd).into_iter().map(String::from).collect();
+    // Destructive commands, parsed like a shell (`rm -rf ~`, `git push --force`).
+    if let Some(m) = warden_detect::shell::analyze(cmd).into_iter().next() {
+        why.push(format!("runs a destructive command ({})", m.title));
+    }
     let shown = warden_model::redact_args(
         &cmd.split_whitespace()
             .map(str::to_string)

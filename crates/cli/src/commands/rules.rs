@@ -33,10 +33,11 @@ pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let secret_rules = warden_detect::secrets::rules().len();
+    let shell_rules = warden_detect::shell::rules().len();
     if args.json {
         let v = serde_json::json!({
             "rules": RULES,
-            "detectors": {"secret": secret_rules},
+            "detectors": {"secret": secret_rules, "shell": shell_rules},
         });
         serde_json::to_writer_pretty(&mut out, &v)?;
         writeln!(out)?;
@@ -59,7 +60,11 @@ pub fn run_rules(args: RulesArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
         writeln!(
             out,
-            "The `secret` rule runs {secret_rules} secret detectors (`secret.<type>` in findings)."
+            "The `secret` rule runs {secret_rules} secret detectors (`secret.<type>` in findings);"
+        )?;
+        writeln!(
+            out,
+            "`project-hook` checks commands against {shell_rules} destructive-shell rules."
         )?;
         writeln!(
             out,
