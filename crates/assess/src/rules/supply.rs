@@ -321,6 +321,37 @@ mod tests {
     }
 
     #[test]
+    fn known_malicious_matches_listed_versions_only() {
+        let mut intel = crate::Intel::bundled();
+        intel.malicious = crate::MaliciousList::parse(
+            "version = 1\n[[package]]\necosystem = \"npm\"\nname = \"notes-sync-mcp\"\n\
+             versions = [\"2.0.1\"]\nseverity = \"critical\"\nsummary = \"s\"\n\
+             sources = [\"https://example.org/a\"]\n",
+        )
+        .unwrap();
+        let l = parse(load("supply/versions"));
+        let a = crate::assess(&crate::AssessInput {
+            inventory: &l.inventory,
+            snapshots: &[],
+            changes: &[],
+            approved: &[],
+            intel: Some(&intel),
+            scripts: &[],
+        });
+        let hit: Vec<&str> = with_rule(&a.findings, "known-malicious")
+            .iter()
+            .map(|x| x.server.as_deref().unwrap())
+            .collect();
+        // The bad version, and an unpinned launch that may resolve to it.
+        assert!(
+            hit.contains(&"bad-version") && hit.contains(&"unpinned"),
+            "{hit:?}"
+        );
+        // A pinned version that is not listed: clean.
+        assert!(!hit.contains(&"good-version"), "{hit:?}");
+    }
+
+    #[test]
     fn typosquat_positive_and_negative() {
         let f = fixture("supply/typosquat");
         let t: Vec<&str> = with_rule(&f, "typosquat")
