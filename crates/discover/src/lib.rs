@@ -420,6 +420,64 @@ mod tests {
         assert_eq!(s.resolve_recorded("/home/dev"), None);
     }
 
+    /// The same clients found in each OS's own layout, end to end.
+    #[test]
+    fn each_os_layout_end_to_end() {
+        let layouts = [
+            (
+                Os::MacOs,
+                "Library/Application Support/Claude/claude_desktop_config.json",
+                "Library/Application Support/Code/User/mcp.json",
+                "Library/Application Support/ClaudeCode/managed-mcp.json",
+            ),
+            (
+                Os::Windows,
+                "AppData/Roaming/Claude/claude_desktop_config.json",
+                "AppData/Roaming/Code/User/mcp.json",
+                "Program Files/ClaudeCode/managed-mcp.json",
+            ),
+            (
+                Os::Linux,
+                ".config/Claude/claude_desktop_config.json",
+                ".config/Code/User/mcp.json",
+                "etc/claude-code/managed-mcp.json",
+            ),
+        ];
+        for (os, desktop, vscode, managed) in layouts {
+            let t = tempfile::tempdir().unwrap();
+            let home = t.path().join("home");
+            let sys = t.path().join("sys");
+            for (base, rel, key) in [
+                (&home, desktop, "mcpServers"),
+                (&home, vscode, "servers"),
+                (&sys, managed, "mcpServers"),
+            ] {
+                let f = dirs::join(base, rel);
+                std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+                std::fs::write(&f, format!(r#"{{"{key}": {{"s": {{"command": "x"}}}}}}"#)).unwrap();
+            }
+            let mut o = DiscoverOptions::new(&home);
+            o.system_root = sys;
+            o.os = os;
+            let inv = discover(&o);
+            let got: Vec<(&str, Scope)> = inv
+                .servers
+                .iter()
+                .map(|s| (s.client.as_str(), s.scope))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    ("claude-code", Scope::Managed),
+                    ("claude-desktop", Scope::User),
+                    ("vscode", Scope::User)
+                ],
+                "{os:?}: {:?}",
+                inv.errors
+            );
+        }
+    }
+
     #[test]
     fn empty_home_finds_nothing_and_does_not_fail() {
         let t = tempfile::tempdir().unwrap();

@@ -277,6 +277,14 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let n = 100_000;
+        assert!(parse_jsonc(&format!("{}{}", "[".repeat(n), "]".repeat(n))).is_err());
+        assert!(parse_yaml(&format!("{}{}", "[".repeat(n), "]".repeat(n))).is_err());
+        assert!(parse_toml(&format!("a = {}{}", "[".repeat(n), "]".repeat(n))).is_err());
+    }
+
+    #[test]
     fn unterminated_input_does_not_panic() {
         for t in ["\"", "/*", "{\"a\\", "//", ",", "[,]"] {
             let _ = parse_jsonc(t);

@@ -132,7 +132,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
     )?;
     for (client, servers) in &by_client {
         let agent = report.agents.iter().find(|a| a.id == *client);
-        let name = agent.map(|a| a.name.as_str()).unwrap_or("");
+        let name = match agent {
+            Some(a) => a.name.as_str(),
+            None if *client == "unknown" => "running or installed, started by no config",
+            None => "",
+        };
         let mut notes = Vec::new();
         if let Some(a) = agent {
             if a.shadow {
