@@ -124,9 +124,10 @@ impl HitBuilder {
             title: title.into(),
             client: Some(s.client.clone()),
             server: Some(s.name.clone()),
+            // No field by default: `server` names the server, and runtime
+            // reads a finding's field as the tool it is about.
             location: Location {
                 path: s.source.clone(),
-                field: Some(s.name.clone()),
                 ..Default::default()
             },
             evidence: Evidence::default(),
@@ -166,7 +167,8 @@ impl HitBuilder {
         self.severity = s;
         self
     }
-    /// Field inside the file (`<server>.env.TOKEN`, a tool name, a settings key).
+    /// Field inside the file (`<server>.env.TOKEN`, a settings key), or the
+    /// tool name for findings about one tool (the hook matches it to calls).
     pub fn field(mut self, f: impl Into<String>) -> Self {
         self.location.field = Some(f.into());
         self
