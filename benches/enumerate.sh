@@ -2,6 +2,9 @@
 # Benchmark: enumerating 10 MCP servers at once costs about the slowest
 # server's start, not the sum of all. Not run by the tests; run by hand:
 #   benches/enumerate.sh            (builds warden in release mode first)
+#   SNYK_AGENT_SCAN=/path/to/snyk-agent-scan benches/enumerate.sh
+#     also times `snyk-agent-scan inspect` (enumeration only, no upload) on
+#     the same 10-server config (pip install snyk-agent-scan in a temp venv).
 # Prints each server's time alone, their sum, and `warden scan` over all 10.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -88,3 +91,20 @@ tools=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(l
 printf "sum of start delays:         %6.2fs\n" "$sum"
 printf "slowest start delay:         %6.2fs\n" 1.4
 printf "warden scan, all 10 at once: %6.2fs  (%s tools)\n" "$t" "$tools"
+
+if [ -n "${SNYK_AGENT_SCAN:-}" ]; then
+  echo
+  echo "snyk-agent-scan inspect on the same 10 real and hostile servers:"
+  rm -f "$work/rug.state"
+  t0=$(now)
+  "$SNYK_AGENT_SCAN" inspect "$work/all/.claude.json" --json --dangerously-run-mcp-servers \
+    --suppress-mcpserver-io=true > "$work/snyk.json" 2> "$work/snyk.err" || true
+  t1=$(now)
+  tools=$(python3 -c "
+import json,sys
+d=json.load(open(sys.argv[1]))
+print(sum(len((s.get('signature') or {}).get('tools') or []) for c in d.values() for s in c['servers']))" "$work/snyk.json")
+  printf "snyk-agent-scan inspect:     %6.2fs  (%s tools)\n" "$(echo "$t1 - $t0" | bc -l)" "$tools"
+  rm -f "$work/rug.state"
+  printf "warden scan, same config:    %6.2fs\n" "$(scan "$work/all")"
+fi
