@@ -16,6 +16,8 @@ use warden_model::{Prompt, Resource, ServerDef, ServerSnapshot, Tool, Transport 
 pub const PROTOCOL_VERSION: &str = "2025-06-18";
 /// Pages of one list Warden follows before deciding the server loops.
 const MAX_PAGES: usize = 100;
+/// Items in one list: more is a hostile server trying to exhaust memory.
+const MAX_ITEMS: usize = 5000;
 
 #[derive(Debug, Clone)]
 pub struct EnumerateOptions {
@@ -282,7 +284,14 @@ fn list<T: Transport>(
             Err(e) => return Err(e),
         };
         match page.get(key) {
-            Some(Value::Array(a)) => items.extend(a.iter().cloned()),
+            Some(Value::Array(a)) => {
+                items.extend(a.iter().cloned());
+                if items.len() > MAX_ITEMS {
+                    return Err(ErrorKind::NotMcp(format!(
+                        "`{method}` lists more than {MAX_ITEMS} items"
+                    )));
+                }
+            }
             None | Some(Value::Null) => {}
             Some(_) => {
                 return Err(ErrorKind::NotMcp(format!(
