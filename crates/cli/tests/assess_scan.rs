@@ -415,3 +415,79 @@ fn update_intel_merges_without_network() {
         serde_json::from_str(&stdout(&sb.scan(&home, &["--format", "json"]))).unwrap();
     assert_eq!(malicious(&again), 1);
 }
+
+#[test]
+fn findings_of_this_machine_reach_the_hook() {
+    let sb = Sandbox::new();
+    // This user's own config (no --home): HOME is the sandbox.
+    std::fs::write(
+        sb.path("cwd/.claude.json"),
+        r#"{"mcpServers": {"postmark": {"command": "npx", "args": ["-y", "postmark-mcp@1.0.16"]}}}"#,
+    )
+    .unwrap();
+    let sys = sb.path("sys").display().to_string();
+    let out = sb.warden(&[
+        "scan",
+        "--offline",
+        "--no-host-probes",
+        "--system-root",
+        &sys,
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["errors"].as_array().unwrap().is_empty(),
+        "{:#}",
+        v["errors"]
+    );
+
+    // Claude Code then calls one of its tools: the hook denies it.
+    let hook = |sb: &Sandbox| -> Value {
+        let event = serde_json::json!({
+            "session_id": "s",
+            "transcript_path": "/tmp/t.jsonl",
+            "cwd": sb.path("cwd").display().to_string(),
+            "permission_mode": "default",
+            "hook_event_name": "PreToolUse",
+            "tool_name": "mcp__postmark__send_email",
+            "tool_input": {"to": "a@example.com", "subject": "hi", "body": "x"},
+            "tool_use_id": "toolu_1",
+        });
+        let mut child = Command::new(env!("CARGO_BIN_EXE_warden"))
+            .arg("hook")
+            .current_dir(sb.path("cwd"))
+            .env("HOME", sb.path("cwd"))
+            .env("XDG_CONFIG_HOME", sb.path("config"))
+            .env("WARDEN_DATA_DIR", sb.path("data"))
+            .env("WARDEN_SYSTEM_ROOT", sb.path("sys"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        {
+            use std::io::Write;
+            let mut stdin = child.stdin.take().unwrap();
+            stdin.write_all(event.to_string().as_bytes()).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()["hookSpecificOutput"].clone()
+    };
+    let out = hook(&sb);
+    assert_eq!(out["permissionDecision"], "deny", "{out:#}");
+    let why = out["permissionDecisionReason"].as_str().unwrap();
+    assert!(why.contains("known-malicious"), "{out:#}");
+
+    // Scanning another home (--home, here an empty one) does not replace
+    // this machine's findings.
+    let empty = sb.path("empty");
+    std::fs::create_dir_all(empty.join("home/work")).unwrap();
+    std::fs::create_dir_all(empty.join("system")).unwrap();
+    assert!(sb.scan(&empty, &[]).status.success());
+    assert_eq!(hook(&sb)["permissionDecision"], "deny");
+}

@@ -430,3 +430,17 @@ pub fn sarif_notes(report: &Report) -> Vec<crate::sarif::SarifNote> {
         })
         .collect()
 }
+
+/// Keep the findings in the store for runtime checks (known-malicious and
+/// rug-pulled servers are denied by the hook); a store problem goes into the
+/// report's errors and the scan goes on.
+pub fn save_findings(report: &mut Report) {
+    let saved =
+        warden_store::Store::open_default().and_then(|s| s.save_scan_findings(&report.findings));
+    if let Err(e) = saved {
+        report.errors.push(warden_model::ConfigError {
+            path: "store".into(),
+            message: format!("findings not saved for runtime checks: {e}"),
+        });
+    }
+}

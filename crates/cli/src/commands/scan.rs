@@ -83,12 +83,14 @@ fn assess(
     args: &Args,
 ) -> anyhow::Result<Assessment> {
     let home = args.discover.options().home;
-    Ok(super::rules::assess_report(
-        report,
-        &enumeration.snapshots,
-        &enumeration.changes,
-        &home,
-    ))
+    let a =
+        super::rules::assess_report(report, &enumeration.snapshots, &enumeration.changes, &home);
+    // Runtime (`warden hook`) acts on the last scan of this user's own
+    // machine; another home's findings (`--home`) say nothing about it.
+    if args.discover.home.is_none() {
+        super::rules::save_findings(report);
+    }
+    Ok(a)
 }
 
 fn print(report: &Report, a: &Assessment, format: ScanFormat) -> anyhow::Result<()> {
