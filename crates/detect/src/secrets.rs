@@ -17,6 +17,7 @@ mod generated;
 use crate::Match;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::{meta, Input};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use warden_model::{fingerprint, redact_preview, Category, Evidence, Severity};
 
@@ -66,10 +67,30 @@ pub fn rules() -> &'static [SecretRule] {
 }
 
 struct Engine {
-    ac: AhoCorasick,
+    /// Keyword automata: a contiguous NFA builds in a fraction of a
+    /// millisecond (what a one-shot `warden hook` process can afford); a DFA
+    /// takes longer to build but scans several times faster, so big texts
+    /// (`warden check`) get it, built once per process after enough bytes.
+    small: AhoCorasick,
+    large: OnceLock<AhoCorasick>,
+    scanned: AtomicUsize,
+    keywords: Vec<String>,
     /// For each Aho-Corasick pattern id, the rules that use that keyword.
     keyword_rules: Vec<Vec<u16>>,
     regexes: Vec<OnceLock<Option<meta::Regex>>>,
+}
+
+/// Bytes scanned with the NFA before the DFA is worth building: its build
+/// costs about what the NFA loses over a few hundred kilobytes.
+const DFA_AFTER_BYTES: usize = 256 * 1024;
+
+fn automaton(keywords: &[String], kind: AhoCorasickKind) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(keywords)
+        .expect("secret keywords form a valid automaton")
 }
 
 fn engine() -> &'static Engine {
@@ -91,16 +112,11 @@ fn engine() -> &'static Engine {
                 keyword_rules[slot].push(i as u16);
             }
         }
-        // The contiguous NFA builds in a fraction of a millisecond (the hook
-        // budget) and still scans source code fast.
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&keywords)
-            .expect("secret keywords form a valid automaton");
         Engine {
-            ac,
+            small: automaton(&keywords, AhoCorasickKind::ContiguousNFA),
+            large: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+            keywords,
             keyword_rules,
             regexes: rules().iter().map(|_| OnceLock::new()).collect(),
         }
@@ -108,6 +124,19 @@ fn engine() -> &'static Engine {
 }
 
 impl Engine {
+    fn automaton_for(&self, text: &str) -> &AhoCorasick {
+        if let Some(dfa) = self.large.get() {
+            return dfa;
+        }
+        let seen = self.scanned.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+        if seen < DFA_AFTER_BYTES {
+            &self.small
+        } else {
+            self.large
+                .get_or_init(|| automaton(&self.keywords, AhoCorasickKind::DFA))
+        }
+    }
+
     fn regex(&self, i: usize) -> Option<&meta::Regex> {
         self.regexes[i]
             .get_or_init(|| meta::Regex::new(rules()[i].pattern).ok())
@@ -134,7 +163,7 @@ pub fn find(text: &str) -> Vec<Match> {
     let eng = engine();
     // (rule, window start, window end), merged per rule below.
     let mut windows: Vec<(u16, usize, usize)> = Vec::new();
-    for hit in eng.ac.find_overlapping_iter(text) {
+    for hit in eng.automaton_for(text).find_overlapping_iter(text) {
         for &r in &eng.keyword_rules[hit.pattern().as_usize()] {
             let rule = &rules()[r as usize];
             let s = floor_char(text, hit.start().saturating_sub(rule.lookbehind));
