@@ -52,6 +52,8 @@ const EXPECTED: &[(&str, &str, &str, &str, &str)] = &[
     ("project-fs", "claude-code", "project", "stdio", "home/projects/webapp/.mcp.json"),
     ("company-docs", "claude-code", "managed", "http", "system/etc/claude-code/managed-mcp.json"),
     ("acme-db", "claude-code", "user", "stdio", "home/.claude/plugins/cache/acme-marketplace/acme-tools/1.2.0/.claude-plugin/plugin.json"),
+    ("old-db", "claude-code", "user", "stdio", "home/.claude/plugins/cache/acme-marketplace/old-tools/0.9.0/.mcp.json"),
+    ("notes", "codex", "user", "stdio", "home/.codex/plugins/notes/.mcp.json"),
     ("filesystem", "claude-desktop", "user", "stdio", "home/.config/Claude/claude_desktop_config.json"),
     ("brave-search", "claude-desktop", "user", "stdio", "home/.config/Claude/claude_desktop_config.json"),
     ("supabase", "cursor", "user", "stdio", "home/.cursor/mcp.json"),
@@ -201,6 +203,9 @@ fn approval_and_auto_approve() {
     assert!(!approved("puppeteer", "cline"));
     assert_eq!(find(servers, "puppeteer", "cline")["enabled"], false);
     assert_eq!(find(servers, "tavily", "goose")["enabled"], false);
+    // Its plugin is switched off in enabledPlugins.
+    assert_eq!(find(servers, "old-db", "claude-code")["enabled"], false);
+    assert!(!approved("old-db", "claude-code"));
     let auto = |n: &str, c: &str| find(servers, n, c)["auto_approve"].clone();
     assert_eq!(auto("time", "gemini-cli"), serde_json::json!(["*"]));
     assert_eq!(

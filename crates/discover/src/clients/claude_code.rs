@@ -56,6 +56,8 @@ impl Approvals {
 pub struct State {
     pub global: Approvals,
     pub per_project: BTreeMap<PathBuf, Approvals>,
+    /// `enabledPlugins` of user/managed settings: `name@marketplace -> on`.
+    pub plugins_on: BTreeMap<String, bool>,
 }
 
 /// `~/.claude`, or `$CLAUDE_CONFIG_DIR`.
@@ -207,6 +209,16 @@ fn settings_file(s: &mut Scan, path: &Path, scope: Scope, project: Option<&Path>
     let v = s.load(ID, path)?;
     if project.is_none() {
         s.claude.global.absorb(&v);
+        for (k, on) in v
+            .get("enabledPlugins")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(on) = on.as_bool() {
+                s.claude.plugins_on.insert(k.clone(), on);
+            }
+        }
     }
     hooks(s, ID, v.get("hooks"), scope, path);
     s.settings(ID, scope, path, v.clone());
@@ -337,7 +349,15 @@ fn plugins(s: &mut Scan, dir: &Path) {
                 version,
             );
             if root.is_dir() {
+                let first = s.servers.len();
                 plugin(s, &root);
+                // A plugin switched off in settings brings no servers up.
+                if s.claude.plugins_on.get(name) == Some(&false) {
+                    for srv in &mut s.servers[first..] {
+                        srv.enabled = false;
+                        srv.approved = false;
+                    }
+                }
             } else {
                 s.error(&root, format!("plugin `{name}`: install path not found"));
             }

@@ -32,6 +32,9 @@ pub fn files(d: &Dirs) -> Vec<PathBuf> {
 
 fn user(s: &mut Scan) {
     let f = files(&s.dirs);
+    if let Some(home) = f[0].parent() {
+        plugins(s, home);
+    }
     load_servers(s, ID, &f[1], "mcp_servers", Scope::Managed, None, HTTP);
     if let Some((doc, _)) = load_servers(s, ID, &f[0], "mcp_servers", Scope::User, None, HTTP) {
         s.settings(ID, Scope::User, &f[0], doc.clone());
@@ -47,6 +50,30 @@ fn user(s: &mut Scan) {
                     s.trusted.entry(ID).or_default().insert(dir);
                 }
             }
+        }
+    }
+}
+
+/// Codex plugins: `<codex_home>/plugins/<name>/` with a `.mcp.json`.
+fn plugins(s: &mut Scan, codex_home: &Path) {
+    for dir in s.list(&codex_home.join("plugins")) {
+        let f = dir.join(".mcp.json");
+        if let Some(doc) = s.load(ID, &f) {
+            let name = dir
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            s.extension(
+                ID,
+                warden_model::ExtensionKind::Plugin,
+                name,
+                Scope::User,
+                &dir,
+                None,
+            );
+            let m = doc.get("mcpServers").unwrap_or(&doc);
+            s.servers_from(ID, &f, m, "mcpServers", Scope::User, None, HTTP);
         }
     }
 }
