@@ -16,7 +16,7 @@ pub use parse::{parse_bounded, Parsed, Redirect, SimpleCommand};
 use crate::Match;
 use regex::{Regex, RegexBuilder};
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use warden_model::{Category, Evidence, Severity};
 
 /// Parse `cmd` into the simple commands it runs (bounded; never panics).
@@ -94,15 +94,25 @@ pub(crate) fn ascii_classes(p: &str) -> String {
         .replace(r"\d", "[0-9]")
 }
 
-fn compile(p: &str, ci: bool) -> Result<Option<Regex>, regex::Error> {
+/// Compile a rule pattern once per process, even when several rules share
+/// it (the build-artifact list of the `rm` rules costs ~0.3 ms to compile).
+fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, regex::Error> {
+    static CACHE: OnceLock<Mutex<HashMap<(&'static str, bool), Regex>>> = OnceLock::new();
     if p.is_empty() {
         return Ok(None);
     }
-    RegexBuilder::new(&ascii_classes(p))
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(re) = cache.lock().ok().and_then(|c| c.get(&(p, ci)).cloned()) {
+        return Ok(Some(re));
+    }
+    let re = RegexBuilder::new(&ascii_classes(p))
         .case_insensitive(ci)
         .size_limit(1 << 20)
-        .build()
-        .map(Some)
+        .build()?;
+    if let Ok(mut c) = cache.lock() {
+        c.insert((p, ci), re.clone());
+    }
+    Ok(Some(re))
 }
 
 impl Rx {

@@ -89,6 +89,27 @@ pub fn parse_bounded(cmd: &str) -> Parsed {
     };
     parse_into(&mut ctx, &cmd[..end], Spans::Exact(0), 0, None);
     propagate_stdin(&mut ctx.out);
+    // `echo 'rm -rf /' | sh`: a shell reading a known stdin runs it.
+    let n = ctx.out.len();
+    for i in 0..n {
+        let c = &ctx.out[i];
+        if c.pipe_source.is_some()
+            && c.depth < MAX_DEPTH
+            && is_shell(c.program())
+            && script_arg(&c.argv).is_none()
+        {
+            if let Some(script) = c.stdin.clone() {
+                let (span, depth) = (c.span.clone(), c.depth);
+                parse_into(
+                    &mut ctx,
+                    &script,
+                    Spans::Fixed(span),
+                    depth + 1,
+                    Some("stdin"),
+                );
+            }
+        }
+    }
     Parsed {
         commands: ctx.out,
         truncated: ctx.truncated,
@@ -1375,6 +1396,29 @@ mod tests {
         assert_eq!(p.commands[1].stdin.as_deref(), Some("DROP DATABASE x"));
         let p = parse_bounded("cat <<EOF | sqlite3 db\nDELETE FROM t;\nEOF\n");
         assert_eq!(p.commands[1].stdin.as_deref(), Some("DELETE FROM t;\n"));
+    }
+
+    #[test]
+    fn shell_reading_echoed_text_runs_it() {
+        let a = argvs("echo 'rm -rf ~' | sh");
+        assert!(a.contains(&v(&["rm", "-rf", "~"])), "{a:?}");
+        let a = argvs("printf 'git reset --hard\\n' | bash -s");
+        assert!(a.contains(&v(&["git", "reset", "--hard"])), "{a:?}");
+    }
+
+    #[test]
+    fn quoting_tricks_do_not_hide_the_program() {
+        for c in [
+            r"\rm -rf /",
+            r#""rm" -rf /"#,
+            "r''m -rf /",
+            "/bin/rm -rf /",
+            "command rm -rf /",
+            "rm -rf -- /",
+        ] {
+            let p = parse_bounded(c);
+            assert_eq!(p.commands[0].program(), "rm", "{c}");
+        }
     }
 
     #[test]
