@@ -135,7 +135,7 @@ pub fn enumerate(
                 .filter(|d| Path::new(d).is_dir());
             let t = StdioTransport::spawn(&command, &args, &env, cwd.as_deref().map(Path::new))
                 .map_err(|k| fail(k, vec![]))?;
-            let mut session = Session::new(t, opts.timeout);
+            let mut session = Session::with_deadline(t, deadline, opts.timeout);
             let out = run(&mut session, def);
             // Kill first so the stderr tail holds everything the server said.
             let stderr_of = |s: &Session<StdioTransport>| s.transport.stderr_tail();
@@ -160,29 +160,47 @@ pub fn enumerate(
                 .iter()
                 .map(|(k, v)| (k.clone(), expand_env(v)))
                 .collect();
-            if def.transport == Kind::Http {
-                let mut session = Session::new(StreamableHttp::new(&url, &headers), opts.timeout);
-                run(&mut session, def).map_err(|k| fail(k, vec![]))
-            } else {
-                let t = LegacySse::connect(&url, &headers, deadline).map_err(|k| match k {
-                    ErrorKind::Timeout {
-                        waiting_for, note, ..
-                    } => fail(
-                        ErrorKind::Timeout {
-                            waiting_for,
-                            after: opts.timeout,
-                            note,
-                        },
-                        vec![],
-                    ),
-                    k => fail(k, vec![]),
-                })?;
-                let mut session =
-                    Session::new(t, deadline.saturating_duration_since(Instant::now()));
-                run(&mut session, def).map_err(|k| fail(k, vec![]))
+            if def.transport == Kind::Sse {
+                return via_sse(def, &url, &headers, deadline, opts.timeout)
+                    .map_err(|k| fail(k, vec![]));
+            }
+            let mut session =
+                Session::with_deadline(StreamableHttp::new(&url, &headers), deadline, opts.timeout);
+            match run(&mut session, def) {
+                // The spec's backwards compatibility: a 4xx to the first POST
+                // may mean a legacy SSE server (configs with a bare `url` do
+                // not say which). Its error wins if SSE does not work either.
+                Err(ErrorKind::Http(m))
+                    if m.starts_with("status 4") && !session.transport.initialized() =>
+                {
+                    drop(session);
+                    via_sse(def, &url, &headers, deadline, opts.timeout)
+                        .map_err(|_| fail(ErrorKind::Http(m), vec![]))
+                }
+                r => r.map_err(|k| fail(k, vec![])),
             }
         }
     }
+}
+
+fn via_sse(
+    def: &ServerDef,
+    url: &str,
+    headers: &std::collections::BTreeMap<String, String>,
+    deadline: Instant,
+    timeout: Duration,
+) -> Result<ServerSnapshot, ErrorKind> {
+    let t = LegacySse::connect(url, headers, deadline).map_err(|k| match k {
+        ErrorKind::Timeout {
+            waiting_for, note, ..
+        } => ErrorKind::Timeout {
+            waiting_for,
+            after: timeout,
+            note,
+        },
+        k => k,
+    })?;
+    run(&mut Session::with_deadline(t, deadline, timeout), def)
 }
 
 /// Handshake and lists, on any transport.

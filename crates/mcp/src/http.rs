@@ -155,6 +155,11 @@ impl StreamableHttp {
         }
     }
 
+    /// True once `initialize` succeeded (a protocol version was negotiated).
+    pub(crate) fn initialized(&self) -> bool {
+        self.protocol_version.is_some()
+    }
+
     fn post(
         &self,
         msg: &Value,

@@ -60,11 +60,12 @@ pub(crate) struct Session<T: Transport> {
 }
 
 impl<T: Transport> Session<T> {
-    pub(crate) fn new(transport: T, timeout: Duration) -> Self {
+    /// `deadline` ends the whole exchange; `timeout` is what error messages say.
+    pub(crate) fn with_deadline(transport: T, deadline: Instant, timeout: Duration) -> Self {
         Session {
             transport,
             next_id: 0,
-            deadline: Instant::now() + timeout,
+            deadline,
             timeout,
             garbage: 0,
             first_garbage: None,

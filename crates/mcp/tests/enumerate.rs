@@ -154,6 +154,10 @@ fn everything_over_legacy_sse() {
     let s = enumerate(&def, &opts(20)).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(s.server_info["name"], "mcp-servers/everything");
     assert_eq!(s.tools.len(), 13, "{:?}", names(&s));
+    // A bare `url` is tried as Streamable HTTP first; the 4xx falls back to SSE.
+    let as_http = remote("bare-url", Transport::Http, def.url.as_deref().unwrap());
+    let s = enumerate(&as_http, &opts(20)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(s.tools.len(), 13, "{:?}", names(&s));
 }
 
 #[test]
