@@ -126,4 +126,16 @@ mod tests {
             ["/h/AppData/Roaming/Claude/claude_desktop_config.json"]
         );
     }
+
+    #[test]
+    fn desktop_extensions_run_servers() {
+        let inv = crate::clients::testutil::scan_home(&[(
+            ".config/Claude/Claude Extensions/ant.dir.files/manifest.json",
+            r#"{"name": "files", "version": "0.1.0", "server": {"type": "node", "mcp_config": {"command": "node", "args": ["${__dirname}/server/index.js"], "env": {"K": "v"}}}}"#,
+        )]);
+        assert_eq!(inv.servers.len(), 1, "{:?}", inv.errors);
+        assert_eq!(inv.servers[0].name, "files");
+        assert_eq!(inv.servers[0].env_keys, ["K"]);
+        assert_eq!(inv.agents[0].extensions[0].name, "files");
+    }
 }

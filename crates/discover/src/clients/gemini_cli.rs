@@ -145,4 +145,23 @@ mod tests {
             "/s/ProgramData/gemini-cli/settings.json"
         );
     }
+
+    #[test]
+    fn extensions_and_allow_lists() {
+        let inv = crate::clients::testutil::scan_home(&[
+            (
+                ".gemini/extensions/gh/gemini-extension.json",
+                r#"{"name": "gh", "version": "1.0", "mcpServers": {"gh": {"httpUrl": "https://x/mcp"}}}"#,
+            ),
+            (
+                ".gemini/settings.json",
+                r#"{"mcpServers": {"a": {"command": "x"}, "b": {"url": "https://y/events"}}, "mcp": {"excluded": ["a"]}}"#,
+            ),
+        ]);
+        let get = |n: &str| inv.servers.iter().find(|s| s.name == n).unwrap();
+        assert_eq!(get("gh").transport, warden_model::Transport::Http);
+        assert!(!get("a").enabled);
+        assert_eq!(get("b").transport, warden_model::Transport::Sse);
+        assert!(inv.agents[0].extensions.iter().any(|e| e.name == "gh"));
+    }
 }

@@ -110,6 +110,20 @@ pub(crate) mod testutil {
     use crate::Os;
     use std::path::PathBuf;
 
+    /// Discovery over a temporary Linux home holding `files` (path, text).
+    pub fn scan_home(files: &[(&str, &str)]) -> warden_model::Inventory {
+        let t = tempfile::tempdir().unwrap();
+        for (rel, text) in files {
+            let f = crate::dirs::join(t.path(), rel);
+            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+            std::fs::write(f, text).unwrap();
+        }
+        let mut o = crate::DiscoverOptions::new(t.path());
+        o.system_root = t.path().join("sys");
+        o.os = crate::Os::Linux;
+        crate::discover(&o)
+    }
+
     /// Paths a `files` function yields for each OS, as strings.
     pub fn paths(f: fn(&Dirs) -> Vec<PathBuf>, os: Os) -> Vec<String> {
         f(&test_dirs(os))

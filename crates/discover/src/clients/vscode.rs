@@ -124,4 +124,25 @@ mod tests {
             "/h/AppData/Roaming/Code/User/mcp.json"
         );
     }
+
+    #[test]
+    fn profiles_legacy_settings_and_copilot() {
+        let inv = crate::clients::testutil::scan_home(&[
+            (
+                ".config/Code/User/profiles/abc/mcp.json",
+                r#"{"servers": {"p": {"command": "x"}}}"#,
+            ),
+            (
+                ".config/Code/User/settings.json",
+                "{\"mcp\": {\"servers\": {\"old\": {\"command\": \"y\"}}}, // c\n}",
+            ),
+            (
+                ".copilot/mcp-config.json",
+                r#"{"mcpServers": {"cp": {"type": "http", "url": "https://z"}}}"#,
+            ),
+        ]);
+        let mut names: Vec<&str> = inv.servers.iter().map(|s| s.name.as_str()).collect();
+        names.sort();
+        assert_eq!(names, ["cp", "old", "p"], "{:?}", inv.errors);
+    }
 }
