@@ -9,8 +9,9 @@ pub static INSECURE_TRANSPORT: Rule = Rule {
     category: Category::InsecureTransport,
     severity: Severity::Medium,
     title: "Remote server reached over plain HTTP",
-    what: "Flags a remote (HTTP or SSE) server, or a URL argument of a bridge such as \
-           `mcp-remote`, that uses `http://` to a host other than loopback. High when \
+    what: "Flags a remote (HTTP or SSE) server, or the remote URL given to a bridge such as \
+           `mcp-remote` (or after `--url`, `--sse`, `--server`), that uses `http://` to a host \
+           other than loopback. High when \
            credentials (headers, URL userinfo or key parameters) travel with it.",
     why: "Plain HTTP lets anyone on the network path read and change the traffic: tool \
           definitions can be swapped for poisoned ones, results altered, and tokens stolen.",
@@ -54,16 +55,44 @@ fn url_has_credential(u: &str) -> bool {
     redact_url(u) != u
 }
 
-/// URLs a server talks to: its own, or a bridge's URL argument.
+/// Packages that bridge a stdio client to a remote server given as an argument.
+const BRIDGES: &[&str] = &[
+    "mcp-remote",
+    "supergateway",
+    "mcp-proxy",
+    "@pyroprompts/mcp-stdio-to-streamable-http-adapter",
+];
+
+/// Flags whose value is the remote server's URL.
+const URL_FLAGS: &[&str] = &[
+    "--url",
+    "--sse",
+    "--server",
+    "--server-url",
+    "--endpoint",
+    "--streamableHttp",
+];
+
+/// URLs a server talks to: its own, or a bridge's remote URL argument.
 fn remote_urls(s: &ServerDef) -> Vec<&str> {
-    let mut v: Vec<&str> = s.url.iter().map(String::as_str).collect();
-    if s.url.is_none() {
-        v.extend(
-            s.args
-                .iter()
-                .filter(|a| a.starts_with("http://") || a.starts_with("https://"))
-                .map(String::as_str),
-        );
+    if let Some(u) = &s.url {
+        return vec![u.as_str()];
+    }
+    let bridge = matches!(crate::launch::launch(s), crate::launch::Launch::Package(p) if BRIDGES.contains(&p.name.as_str()));
+    let mut v = Vec::new();
+    let mut prev = "";
+    for a in &s.args {
+        let is_url = a.starts_with("http://") || a.starts_with("https://");
+        if is_url && (bridge || URL_FLAGS.contains(&prev)) {
+            v.push(a.as_str());
+        } else if let Some((flag, val)) = a.split_once('=') {
+            if URL_FLAGS.contains(&flag)
+                && (val.starts_with("http://") || val.starts_with("https://"))
+            {
+                v.push(val);
+            }
+        }
+        prev = a;
     }
     v
 }
@@ -132,7 +161,13 @@ mod tests {
             .collect();
         assert!(t.contains(&("plain-with-token", Severity::High)), "{t:?}");
         assert!(t.contains(&("bridge-plain", Severity::Medium)), "{t:?}");
-        for ok in ["local-http", "tls-with-token", "vendor-oauth"] {
+        // A plain-HTTP proxy setting is not the server's transport.
+        for ok in [
+            "local-http",
+            "tls-with-token",
+            "vendor-oauth",
+            "proxied-fetch",
+        ] {
             assert!(!t.iter().any(|(n, _)| *n == ok), "{ok}: {t:?}");
         }
         assert_no_secret_leak(&f, &fixture_secrets("network/remote"));
