@@ -94,6 +94,11 @@ fn binaries_packages_and_extensions() {
         "{shadows:?}"
     );
     assert!(by_name("mcp-server-time").is_none(), "{shadows:?}");
+    let evidence = agent(&v, "gemini-cli")["evidence"].to_string();
+    assert!(
+        evidence.contains("server `time` installed as pip package mcp-server-time"),
+        "{evidence}"
+    );
     for s in v["servers"]
         .as_array()
         .unwrap()
@@ -199,4 +204,9 @@ fn running_servers_are_mapped_to_configs_or_marked_shadow() {
     assert!(servers
         .iter()
         .all(|s| !(s["shadow"] == true && s["name"] == "mcp-server-memory")));
+    let evidence = agent(&v, "vscode")["evidence"].to_string();
+    assert!(
+        evidence.contains(&format!("server `memory` running as {mem_src}")),
+        "{evidence}"
+    );
 }

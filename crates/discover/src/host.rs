@@ -88,6 +88,7 @@ pub fn probe(s: &mut Scan) {
         configured: tokens,
         seen: BTreeSet::new(),
         found: Vec::new(),
+        mapped: Vec::new(),
     };
     path_binaries(s);
     npm_packages(s, &mut shadows);
@@ -97,6 +98,9 @@ pub fn probe(s: &mut Scan) {
         processes(&proc_root, &mut shadows);
     }
     s.servers.extend(shadows.found);
+    for (client, evidence) in shadows.mapped {
+        s.agent(&client).evidence.push(evidence);
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -191,35 +195,50 @@ pub fn candidates(argv: &[String]) -> Vec<String> {
     out
 }
 
-fn config_tokens(servers: &[ServerDef]) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
+/// Token -> the configured servers (client, name) it identifies.
+fn config_tokens(servers: &[ServerDef]) -> BTreeMap<String, Vec<(String, String)>> {
+    let mut map: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for s in servers {
         let mut argv: Vec<String> = s.command.iter().cloned().collect();
         argv.extend(s.args.iter().cloned());
         for c in candidates(&argv) {
             if let Some(t) = server_token(&c) {
-                set.insert(t);
+                let v = map.entry(t).or_default();
+                let who = (s.client.clone(), s.name.clone());
+                if !v.contains(&who) {
+                    v.push(who);
+                }
             }
         }
     }
-    set
+    map
 }
 
 struct Shadows {
-    configured: BTreeSet<String>,
+    configured: BTreeMap<String, Vec<(String, String)>>,
     /// Tokens already reported, so one server running as several processes
     /// (`npm exec` -> `node`) or installed twice is listed once.
     seen: BTreeSet<String>,
     found: Vec<ServerDef>,
+    /// Evidence for agents whose configured server was seen on the host.
+    mapped: Vec<(String, String)>,
 }
 
 impl Shadows {
-    /// Records an MCP server seen on the host unless a config starts it.
-    fn offer(&mut self, name: &str, source: String, argv: Vec<String>) {
+    /// Records an MCP server seen on the host (`how`: "running as /proc/1")
+    /// against the configs that start it, or as a shadow server if none does.
+    fn offer(&mut self, name: &str, how: &str, source: String, argv: Vec<String>) {
         let Some(token) = server_token(name) else {
             return;
         };
-        if self.configured.contains(&token) || !self.seen.insert(token) {
+        if let Some(who) = self.configured.get(&token) {
+            for (client, server) in who {
+                self.mapped
+                    .push((client.clone(), format!("server `{server}` {how}")));
+            }
+            return;
+        }
+        if !self.seen.insert(token) {
             return;
         }
         let mut it = argv.into_iter();
@@ -371,7 +390,8 @@ fn npm_packages(s: &mut Scan, shadows: &mut Shadows) {
                     _ => None,
                 };
                 let argv = vec![bin.unwrap_or_else(|| name.clone())];
-                shadows.offer(&name, p.display().to_string(), argv);
+                let how = format!("installed as npm package {name}");
+                shadows.offer(&name, &how, p.display().to_string(), argv);
             }
         }
     }
@@ -445,7 +465,8 @@ fn pip_packages(s: &mut Scan, shadows: &mut Shadows) {
                 }
             }
             if is_mcp_name(&name) {
-                shadows.offer(&name, p.display().to_string(), vec![name.clone()]);
+                let how = format!("installed as pip package {name}");
+                shadows.offer(&name, &how, p.display().to_string(), vec![name.clone()]);
             }
         }
     }
@@ -537,7 +558,8 @@ fn processes(proc_root: &Path, shadows: &mut Shadows) {
             continue;
         };
         let shown = basename(strip_version(&name)).to_string();
-        shadows.offer(&shown, p.display().to_string(), argv);
+        let how = format!("running as {}", p.display());
+        shadows.offer(&shown, &how, p.display().to_string(), argv);
     }
 }
 
