@@ -48,15 +48,6 @@ pub static PROJECT_HOOK: Rule = Rule {
           servers individually after reading them, never with enableAllProjectMcpServers.",
 };
 
-fn bump(s: Severity) -> Severity {
-    match s {
-        Severity::Info => Severity::Low,
-        Severity::Low => Severity::Medium,
-        Severity::Medium => Severity::High,
-        _ => Severity::Critical,
-    }
-}
-
 fn ptr<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
     let mut cur = v;
     for p in path {
@@ -175,7 +166,7 @@ pub(super) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) {
         for f in &a.settings {
             for (field, sev, what) in settings_switches(&f.raw) {
                 let sev = if f.scope == Scope::Project {
-                    bump(sev)
+                    super::bump(sev)
                 } else {
                     sev
                 };
@@ -308,7 +299,7 @@ fn auto_approve(ctx: &Ctx<'_>, s: &ServerDef, out: &mut Vec<Hit>) {
             format!("{} runs {what} of `{}` without asking", s.client, s.name),
         )
         .severity(if s.scope == Scope::Project {
-            bump(sev)
+            super::bump(sev)
         } else {
             sev
         })

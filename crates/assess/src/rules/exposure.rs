@@ -220,11 +220,7 @@ fn production(ctx: &Ctx<'_>, s: &ServerDef, out: &mut Vec<Hit>) {
     };
     if !destructive.is_empty() {
         signals.push(format!("destructive tools: {}", destructive.join(", ")));
-        sev = if sev == Severity::High {
-            Severity::Critical
-        } else {
-            Severity::High
-        };
+        sev = super::bump(sev);
     }
     let title = if prod {
         format!("`{}` can reach production", s.name)

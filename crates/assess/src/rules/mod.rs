@@ -209,6 +209,16 @@ impl HitBuilder {
     }
 }
 
+/// One severity level up (checked-in files, combined risks).
+pub(crate) fn bump(s: Severity) -> Severity {
+    match s {
+        Severity::Info => Severity::Low,
+        Severity::Low => Severity::Medium,
+        Severity::Medium => Severity::High,
+        _ => Severity::Critical,
+    }
+}
+
 /// Cut at a char boundary, marking the cut.
 pub(crate) fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

@@ -74,13 +74,7 @@ struct Place<'a> {
 }
 
 fn scan_value(v: &str, place: &Place<'_>, project: bool, mk: &dyn Fn() -> HitBuilder) -> Vec<Hit> {
-    let bump = |s: Severity| {
-        if project && s < Severity::Critical {
-            Severity::ALL[Severity::ALL.iter().position(|x| *x == s).unwrap_or(0) - 1]
-        } else {
-            s
-        }
-    };
+    let bump = |s: Severity| if project { super::bump(s) } else { s };
     let matches = warden_detect::secrets::find(v);
     if !matches.is_empty() {
         return matches
