@@ -51,6 +51,17 @@ CREATE TABLE IF NOT EXISTS scan_findings (
 CREATE INDEX IF NOT EXISTS scan_findings_by_server ON scan_findings (server_name);
 ";
 
+/// [`Store::tool_lookup`]: the `snapshot_tools_by_name` index finds the
+/// row, primary keys the joins (a test checks the plan).
+const TOOL_LOOKUP: &str = "SELECT t.body, t.server_key, t.hash, b.server_key IS NOT NULL, bt.hash
+     FROM snapshot_tools t
+     JOIN snapshots s ON s.server_key = t.server_key
+     LEFT JOIN baselines b ON b.server_key = t.server_key
+     LEFT JOIN baseline_tools bt
+            ON bt.server_key = t.server_key AND bt.tool_name = t.tool_name
+     WHERE t.client = ?1 AND t.server_name = ?2 AND t.tool_name = ?3
+     ORDER BY s.taken_at DESC LIMIT 1";
+
 /// What the runtime hook needs to know about one tool, in one query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ToolRecord {
@@ -248,16 +259,7 @@ impl Store {
     ) -> Result<Option<ToolRecord>, StoreError> {
         let row = self
             .conn()
-            .prepare_cached(
-                "SELECT t.body, t.server_key, t.hash, b.server_key IS NOT NULL, bt.hash
-                 FROM snapshot_tools t
-                 JOIN snapshots s ON s.server_key = t.server_key
-                 LEFT JOIN baselines b ON b.server_key = t.server_key
-                 LEFT JOIN baseline_tools bt
-                        ON bt.server_key = t.server_key AND bt.tool_name = t.tool_name
-                 WHERE t.client = ?1 AND t.server_name = ?2 AND t.tool_name = ?3
-                 ORDER BY s.taken_at DESC LIMIT 1",
-            )
+            .prepare_cached(TOOL_LOOKUP)
             .map_err(|e| self.sql(e))?
             .query_row(params![client, server_name, tool_name], |r| {
                 Ok((
@@ -653,16 +655,18 @@ mod tests {
             .is_none());
         assert_eq!(s.keys_for_server("quotes").unwrap().len(), 1);
 
-        // The lookup uses the index, not a table scan.
-        let plan: String = s
+        // The lookup uses indexes only, never a table scan.
+        let mut st = s
             .conn()
-            .query_row(
-                "EXPLAIN QUERY PLAN SELECT * FROM snapshot_tools WHERE client='a' AND server_name='b' AND tool_name='c'",
-                [],
-                |r| r.get(3),
-            )
+            .prepare(&format!("EXPLAIN QUERY PLAN {TOOL_LOOKUP}"))
             .unwrap();
-        assert!(plan.contains("snapshot_tools_by_name"), "{plan}");
+        let plan: Vec<String> = st
+            .query_map(params!["a", "b", "c"], |r| r.get(3))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert!(plan[0].contains("snapshot_tools_by_name"), "{plan:?}");
+        assert!(plan.iter().all(|p| !p.starts_with("SCAN")), "{plan:?}");
     }
 
     #[test]
