@@ -176,7 +176,11 @@ pub fn parse_entry(name: &str, v: &Value, o: &Origin, d: Dialect) -> Entry {
         || v.get("enabled").and_then(Value::as_bool) == Some(false));
 
     let mut auto_approve = string_list(first(v, &["autoApprove", "alwaysAllow"]));
-    if v.get("trust").and_then(Value::as_bool) == Some(true) {
+    // Gemini `trust: true` skips every confirmation; VS Code auto-approves
+    // every tool call of a sandboxed server.
+    if v.get("trust").and_then(Value::as_bool) == Some(true)
+        || v.get("sandboxEnabled").and_then(Value::as_bool) == Some(true)
+    {
         auto_approve = vec!["*".into()];
     }
 
@@ -355,6 +359,8 @@ mod tests {
         );
         assert_eq!(s.env_keys, ["X", "Y"]);
         let s = one(json!({"command": "c", "trust": true}), HTTP);
+        assert_eq!(s.auto_approve, ["*"]);
+        let s = one(json!({"command": "c", "sandboxEnabled": true}), HTTP);
         assert_eq!(s.auto_approve, ["*"]);
         let s = one(
             json!({"command": "c", "alwaysAllow": ["read"], "disabled": true}),
