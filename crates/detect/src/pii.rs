@@ -207,6 +207,26 @@ fn has_any(hay: &str, words: &[&str]) -> bool {
     words.iter().any(|w| hay.contains(w))
 }
 
+/// Like [`has_any`] but whole words only: `tel` is not in `hotel`, `call`
+/// is not in `callback`.
+fn has_word(hay: &str, words: &[&str]) -> bool {
+    let b = hay.as_bytes();
+    words.iter().any(|w| {
+        hay.match_indices(w).any(|(i, _)| {
+            let before = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+            let j = i + w.len();
+            let after = j >= b.len() || !b[j].is_ascii_alphabetic();
+            before && after
+        })
+    })
+}
+
+fn distinct_digits(plain: &str) -> usize {
+    let mut seen = [false; 10];
+    plain.bytes().for_each(|c| seen[(c - b'0') as usize] = true);
+    seen.iter().filter(|&&x| x).count()
+}
+
 fn digit_runs(text: &str, out: &mut Vec<Match>) {
     let b = text.as_bytes();
     let mut i = 0;
@@ -349,13 +369,37 @@ fn card(text: &str, plain: &str, span: Range<usize>) -> Option<Match> {
     }
     let brand = card_brand(plain)?;
     // Made-up numbers repeat a digit or two; real ones do not.
-    let mut seen = [false; 10];
-    plain.bytes().for_each(|c| seen[(c - b'0') as usize] = true);
-    if seen.iter().filter(|&&x| x).count() <= 3 {
+    if distinct_digits(plain) <= 3 {
         return None;
     }
     let ctx = context_before(text, span.start, 48);
     if has_any(&ctx, &["test", "sandbox", "example", "dummy", "fake"]) {
+        return None;
+    }
+    // A bare run of digits is usually a constant in code (tables of powers,
+    // hashes); it counts as a card only when named as one or quoted as data.
+    let grouped = span.len() > plain.len();
+    let b = text.as_bytes();
+    let quoted = span.start > 0
+        && matches!(b[span.start - 1], b'"' | b'\'')
+        && b.get(span.end) == Some(&b[span.start - 1]);
+    let named = has_word(
+        &ctx,
+        &[
+            "card",
+            "cc",
+            "ccnum",
+            "pan",
+            "credit",
+            "visa",
+            "mastercard",
+            "amex",
+            "payment",
+            "cardnumber",
+            "card_number",
+        ],
+    );
+    if !(grouped || quoted || named) {
         return None;
     }
     Some(make(
@@ -415,11 +459,28 @@ fn ssn(text: &str, run: &str, plain: &str, span: Range<usize>) -> Option<Match> 
 fn phone(text: &str, run: &str, plain: &str, span: Range<usize>) -> Option<Match> {
     let b = text.as_bytes();
     let plus = span.start > 0 && b[span.start - 1] == b'+';
+    // `R-62920-47450`, `v1.2-...`, `id_555...`: part of an identifier.
+    if span.start > 0 && matches!(b[span.start - 1], b'-' | b'_' | b'/' | b'.' | b':' | b'#') {
+        return None;
+    }
+    if distinct_digits(plain) <= 3 {
+        return None;
+    }
     let ctx = context_before(text, span.start, 40);
-    let context = has_any(
+    let context = has_word(
         &ctx,
         &[
-            "phone", "tel", "mobile", "cell", "fax", "call", "whatsapp", "sms", "contact",
+            "phone",
+            "tel",
+            "telephone",
+            "mobile",
+            "cell",
+            "fax",
+            "call",
+            "whatsapp",
+            "sms",
+            "contact",
+            "number",
         ],
     );
     let grouped = run.len() > plain.len();

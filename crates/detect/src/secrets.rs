@@ -55,6 +55,9 @@ pub struct SecretRule {
     /// A broad rule (e.g. `api_key = "..."`); a specific rule on the same
     /// text wins.
     pub generic: bool,
+    /// Discard a match whose whole text contains one of these (ASCII
+    /// case-insensitive): `@localhost` for URL credentials.
+    pub deny: &'static [&'static str],
     /// Texts the rule must find (tests run every one).
     pub examples: &'static [&'static str],
     /// Texts the rule must not find.
@@ -215,9 +218,19 @@ fn search_window(
             continue;
         };
         let secret = &text[g.start..g.end];
+        if denied(rule, &text[m.start()..m.end()]) {
+            continue;
+        }
         if let Some(found) = judge(rule, secret, g.start..g.end) {
             out.push(found);
         }
+    }
+}
+
+fn denied(rule: &SecretRule, whole: &str) -> bool {
+    !rule.deny.is_empty() && {
+        let lower = whole.to_ascii_lowercase();
+        rule.deny.iter().any(|d| lower.contains(d))
     }
 }
 

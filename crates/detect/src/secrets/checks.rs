@@ -156,6 +156,18 @@ pub(crate) fn not_a_secret(s: &str, generic: bool) -> bool {
     }
     // Generic values need letters and digits mixed like random text;
     // identifiers (`get_user_token_value`) and plain words are not secrets.
+    // Words joined by separators (`m2m-access-token-12345`) name a thing.
+    let parts: Vec<&str> = s.split(['-', '_', '.']).filter(|p| !p.is_empty()).collect();
+    if parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.len() <= 3
+                || p.bytes().all(|c| c.is_ascii_lowercase())
+                || p.bytes().all(|c| c.is_ascii_uppercase())
+                || p.bytes().all(|c| c.is_ascii_digit())
+        })
+    {
+        return true;
+    }
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     let upper = s.bytes().filter(u8::is_ascii_uppercase).count();
     let lowers = s.bytes().filter(u8::is_ascii_lowercase).count();
@@ -231,6 +243,7 @@ mod tests {
             "123e4567-e89b-12d3-a456-426614174000",
             "sha512-Q2FmZSBkZSBsYSBwYWl4",
             "get_user_token_value",
+            "m2m-access-token-12345",
         ] {
             assert!(not_a_secret(s, true), "{s}");
         }

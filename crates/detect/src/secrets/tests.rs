@@ -29,6 +29,8 @@ struct RawRule {
     window: usize,
     #[serde(default)]
     generic: bool,
+    #[serde(default)]
+    deny: Vec<String>,
     examples: Vec<String>,
     counter_examples: Vec<String>,
 }
@@ -102,7 +104,7 @@ fn render() -> String {
                 format!("&[{}]", items.join(", "))
             };
             out.push_str(&format!(
-                "    SecretRule {{\n        id: {id:?},\n        title: {:?},\n        family: {family:?},\n        severity: {},\n        keywords: {},\n        pattern: {:?},\n        group: {},\n        entropy: {:?},\n        checksum: {checksum},\n        lookbehind: {},\n        window: {},\n        generic: {},\n        examples: {},\n        counter_examples: {},\n    }},\n",
+                "    SecretRule {{\n        id: {id:?},\n        title: {:?},\n        family: {family:?},\n        severity: {},\n        keywords: {},\n        pattern: {:?},\n        group: {},\n        entropy: {:?},\n        checksum: {checksum},\n        lookbehind: {},\n        window: {},\n        generic: {},\n        deny: {},\n        examples: {},\n        counter_examples: {},\n    }},\n",
                 r.title,
                 severity_path(r.severity),
                 list(&r.keywords),
@@ -112,6 +114,7 @@ fn render() -> String {
                 r.lookbehind,
                 r.window,
                 r.generic,
+                list(&r.deny.iter().map(|d| d.to_ascii_lowercase()).collect::<Vec<_>>()),
                 list(&r.examples),
                 list(&r.counter_examples),
             ));

@@ -1,0 +1,6 @@
+import os
+
+client = Client(
+    timeout=30,
+    huggingface_token="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",
+)
