@@ -1112,7 +1112,6 @@ fn code_calls(code: &str) -> Vec<CodeCall> {
         "rmdirSync",
         "rm_r",
     ];
-    let b = code.as_bytes();
     let mut out = Vec::new();
     for (i, _) in code.match_indices('(') {
         if out.len() >= 32 {
@@ -1120,12 +1119,11 @@ fn code_calls(code: &str) -> Vec<CodeCall> {
         }
         let name_start = code[..i]
             .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '$'))
-            .map(|k| k + 1)
+            .map(|k| k + code[k..].chars().next().map_or(1, char::len_utf8))
             .unwrap_or(0);
         let name = &code[name_start..i];
         let last = name.rsplit('.').next().unwrap_or(name);
         let args = &code[i + 1..];
-        let _ = b;
         if SHELL.contains(&last) {
             let (first, rest) = literal(args);
             match first {
@@ -1151,9 +1149,8 @@ fn code_calls(code: &str) -> Vec<CodeCall> {
                 }
             }
         } else if RMTREE.contains(&last) {
-            let call_end = args.find(')').map(|k| k + 1).unwrap_or(args.len()).min(200);
-            let recursive =
-                last != "rmSync" || args[..call_end.min(args.len())].contains("recursive");
+            let call_end = args.find(')').map(|k| k + 1).unwrap_or(args.len());
+            let recursive = last != "rmSync" || args[..call_end].contains("recursive");
             let target = path_expr(args);
             let mut v = vec!["rm".to_string()];
             if recursive {
