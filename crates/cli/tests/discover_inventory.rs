@@ -82,6 +82,7 @@ const EXPECTED: &[(&str, &str, &str, &str, &str)] = &[
     ("aws-knowledge", "kiro", "user", "http", "home/.kiro/settings/mcp.json"),
     ("firebase", "kiro", "project", "stdio", "home/projects/mobile/.kiro/settings/mcp.json"),
     ("terraform", "amazon-q", "user", "stdio", "home/.aws/amazonq/cli-agents/dev.json"),
+    ("aws-api", "amazon-q", "project", "stdio", "home/projects/infra/.amazonq/mcp.json"),
     ("jira", "opencode", "user", "stdio", "home/.config/opencode/opencode.json"),
     ("grep", "opencode", "user", "http", "home/.config/opencode/opencode.json"),
     ("hf-mcp-server", "lm-studio", "user", "http", "home/.lmstudio/mcp.json"),
@@ -232,8 +233,10 @@ fn recorded_projects_without_root_and_vendored_dirs_skipped() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    // Recorded by ~/.claude.json, Codex and Gemini: found with no --root.
+    // Recorded by ~/.claude.json, Codex, Gemini and Cursor's workspace
+    // storage: found with no --root.
     assert!(names.contains(&"playwright") && names.contains(&"openapi"));
+    assert!(names.contains(&"aws-api"));
     // Only reachable through --root.
     assert!(!names.contains(&"firebase"));
     let with_root = json(&["inventory"], true);

@@ -123,6 +123,7 @@ pub fn discover(opts: &DiscoverOptions) -> Inventory {
     for c in clients::ALL {
         (c.user)(&mut s);
     }
+    projects::editor_workspaces(&mut s);
     for root in &opts.roots {
         let root = std::path::absolute(root).unwrap_or_else(|_| root.clone());
         let (found, errors) = projects::walk(&root);

@@ -91,6 +91,55 @@ pub fn walk(root: &Path) -> (BTreeSet<PathBuf>, Vec<ConfigError>) {
     )
 }
 
+/// Folders the VS Code-family editors opened, from
+/// `<ud>/User/workspaceStorage/*/workspace.json`: projects recorded by the
+/// editors themselves. Unreadable entries are skipped (they are caches).
+pub fn editor_workspaces(s: &mut crate::Scan) {
+    for (_, ud) in s.dirs.vscode_family() {
+        let storage = ud.join("User").join("workspaceStorage");
+        for ws in crate::read::list_dir(&storage).unwrap_or_default() {
+            let crate::read::Read::Text(t) = crate::read::read_text(&ws.join("workspace.json"))
+            else {
+                continue;
+            };
+            let folder = crate::parse::parse_jsonc(&t)
+                .ok()
+                .and_then(|v| v.get("folder")?.as_str().and_then(file_uri_path));
+            if let Some(p) = folder {
+                s.record_project(&p);
+            }
+        }
+    }
+}
+
+/// The local path of a `file://` URI (`file:///c%3A/x` -> `c:/x`).
+pub fn file_uri_path(uri: &str) -> Option<String> {
+    let rest = uri.strip_prefix("file://")?;
+    let bytes = rest.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(b) = hex {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    let mut path = String::from_utf8(out).ok()?;
+    // `/c:/Users/...` on Windows.
+    if path.len() > 2 && path.as_bytes()[2] == b':' {
+        path.remove(0);
+    }
+    Some(path)
+}
+
 fn walk_error(root: &Path, err: ignore::Error) -> ConfigError {
     let mut path = None;
     let mut e = &err;
@@ -123,6 +172,27 @@ fn walk_error(root: &Path, err: ignore::Error) -> ConfigError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_uris() {
+        assert_eq!(
+            file_uri_path("file:///home/dev/my%20app").as_deref(),
+            Some("/home/dev/my app")
+        );
+        assert_eq!(
+            file_uri_path("file:///c%3A/Users/dev/x").as_deref(),
+            Some("c:/Users/dev/x")
+        );
+        assert_eq!(
+            file_uri_path("file:///bad%zz%4").as_deref(),
+            Some("/bad%zz%4")
+        );
+        assert_eq!(file_uri_path("vscode-remote://ssh/x"), None);
+        assert_eq!(
+            file_uri_path("file:///a%\u{e9}b").as_deref(),
+            Some("/a%\u{e9}b")
+        );
+    }
 
     #[test]
     fn finds_markers_and_skips_vendored_dirs() {
