@@ -130,11 +130,21 @@ fn scan_lists_real_servers_tools_and_reports_broken_ones() {
     let files = tempfile::tempdir().unwrap();
     let files_dir = files.path().to_string_lossy().into_owned();
     let secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    // A token the secret detector finds (its own rule example), handed to
+    // a server that prints it on stderr when it crashes.
+    let example = warden_detect::secrets::rules()
+        .iter()
+        .find(|r| r.id == "secret.github-pat")
+        .unwrap()
+        .examples[0];
+    let leaked = &example[warden_detect::secrets::find(example)[0].span.clone()];
+    let mut crashy = hostile("crash.py", &[]);
+    crashy["env"] = json!({ "QUOTES_API_KEY": leaked });
     let home = Home::new(json!({
         "filesystem": {"command": peer("mcp-server-filesystem"), "args": [files_dir]},
         "everything": {"command": peer("mcp-server-everything"), "env": {"GITHUB_TOKEN": secret}},
         "time": {"command": peer("mcp-server-time")},
-        "crashy": hostile("crash.py", &[]),
+        "crashy": crashy,
         "garbage": hostile("garbage.py", &[]),
         "missing": {"command": "/nonexistent/bin/mcp-server"},
     }));
@@ -173,7 +183,7 @@ fn scan_lists_real_servers_tools_and_reports_broken_ones() {
     let crash = errors_about(&r, "crashy");
     assert_eq!(crash.len(), 1, "{:#}", r["errors"]);
     assert!(
-        crash[0].contains("exit status: 3") && crash[0].contains("QUOTES_API_KEY"),
+        crash[0].contains("exit status: 3") && crash[0].contains("rejected key"),
         "{crash:?}"
     );
     assert!(errors_about(&r, "garbage")[0].contains("does not speak MCP"));
@@ -183,6 +193,10 @@ fn scan_lists_real_servers_tools_and_reports_broken_ones() {
     assert!(stderr.contains("trust on first use"), "{stderr}");
     let all = format!("{r}{stderr}");
     assert!(!all.contains(secret), "the config's secret leaked");
+    assert!(
+        !all.contains(leaked),
+        "the secret on the server's stderr leaked"
+    );
 }
 
 #[cfg(target_os = "linux")]

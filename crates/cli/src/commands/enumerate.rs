@@ -74,7 +74,7 @@ pub fn run(report: &mut Report, timeout: Duration, only_approved: bool) -> Enume
             Err(err) => {
                 report.errors.push(ConfigError {
                     path: server.def.source.clone(),
-                    message: err.to_string(),
+                    message: mask_secrets(&err.to_string()),
                 });
                 continue;
             }
@@ -101,4 +101,47 @@ pub fn run(report: &mut Report, timeout: Duration, only_approved: bool) -> Enume
         out.snapshots.push(snap);
     }
     out
+}
+
+/// A failing server's stderr may print the token it was given: mask every
+/// secret the detectors recognise before the message is shown or stored.
+fn mask_secrets(text: &str) -> String {
+    let mut out = text.to_string();
+    let mut found = warden_detect::secrets::find(text);
+    found.sort_by_key(|m| std::cmp::Reverse(m.span.start));
+    let mut last_start = usize::MAX;
+    for m in found {
+        // Overlapping matches: keep the first (rightmost) replacement only.
+        if m.span.end <= last_start
+            && out.is_char_boundary(m.span.start)
+            && out.is_char_boundary(m.span.end)
+        {
+            out.replace_range(m.span.clone(), &m.evidence.preview);
+            last_start = m.span.start;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn secrets_in_server_errors_are_masked() {
+        // A token the detector's own rule examples say it finds.
+        let example = warden_detect::secrets::rules()
+            .iter()
+            .find(|r| r.id == "secret.github-pat")
+            .unwrap()
+            .examples[0];
+        let span = warden_detect::secrets::find(example)[0].span.clone();
+        let token = &example[span];
+        let msg = format!("server `gh`: exited (stderr: auth failed for {token} | bye)");
+        let masked = super::mask_secrets(&msg);
+        assert!(!masked.contains(token), "{masked}");
+        assert!(
+            masked.starts_with("server `gh`: exited") && masked.ends_with("| bye)"),
+            "{masked}"
+        );
+        assert_eq!(super::mask_secrets("plain"), "plain");
+    }
 }
