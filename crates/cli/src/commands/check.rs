@@ -323,7 +323,12 @@ fn one_line(s: &str) -> String {
 }
 
 fn scan_file(path: &Path, limits: &Limits, counters: &Counters, out: &mut Shared) {
-    let display = path.to_string_lossy().to_string();
+    // `warden check .` lists `src/a.rs`, not `./src/a.rs`.
+    let display = path
+        .strip_prefix(".")
+        .unwrap_or(path)
+        .to_string_lossy()
+        .to_string();
     let problem = |kind, message: String| FileProblem {
         path: display.clone(),
         kind,
