@@ -84,7 +84,18 @@ pub fn enumerate_all(
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(def) = todo.get(i) else { break };
                 let start = Instant::now();
-                let result = enumerate(def, opts);
+                // A bug here must not take the whole scan down with it.
+                let result =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| enumerate(def, opts)))
+                        .unwrap_or_else(|_| {
+                            Err(EnumerateError {
+                                server: def.name.clone(),
+                                kind: ErrorKind::Io(
+                                    "internal error while enumerating (a bug in Warden)".into(),
+                                ),
+                                stderr: vec![],
+                            })
+                        });
                 let e = Enumerated {
                     server_key: def.key(),
                     server: def.name.clone(),

@@ -26,6 +26,10 @@ pub(crate) trait Transport {
 
 /// More output than this that is not JSON-RPC, and the peer is not an MCP server.
 const MAX_GARBAGE: usize = 20;
+/// Requests from the server answered in one session. Enumeration needs a
+/// few at most; a flood is hostile, and answering it without end could fill
+/// a pipe the server does not read (and block the write).
+const MAX_SERVER_REQUESTS: usize = 100;
 
 /// The answer Warden gives a server's own request during enumeration: Warden
 /// offers no capabilities, so only `ping` and an empty `roots/list` succeed.
@@ -55,6 +59,7 @@ pub(crate) struct Session<T: Transport> {
     timeout: Duration,
     garbage: usize,
     first_garbage: Option<String>,
+    server_requests: usize,
     /// A batch (JSON array) arrives as one item; its members wait here.
     pending: std::collections::VecDeque<Value>,
 }
@@ -69,6 +74,7 @@ impl<T: Transport> Session<T> {
             timeout,
             garbage: 0,
             first_garbage: None,
+            server_requests: 0,
             pending: Default::default(),
         }
     }
@@ -149,6 +155,12 @@ impl<T: Transport> Session<T> {
             if v.get("method").is_some() {
                 // A request from the server (answered) or a notification (ignored).
                 if let Some(answer) = answer_server_request(&v) {
+                    self.server_requests += 1;
+                    if self.server_requests > MAX_SERVER_REQUESTS {
+                        return Err(ErrorKind::NotMcp(format!(
+                            "more than {MAX_SERVER_REQUESTS} requests from the server while waiting for `{method}`"
+                        )));
+                    }
                     self.transport
                         .send(&answer, self.deadline)
                         .map_err(|e| self.map_err(e, method))?;

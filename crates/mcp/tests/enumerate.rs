@@ -333,3 +333,14 @@ fn disabled_shadow_and_unapproved_servers_are_skipped() {
     };
     assert!(enumerate_all(&defs, &only, &|_| {}).is_empty());
 }
+
+#[test]
+fn a_flood_of_server_requests_is_refused_not_a_hang() {
+    let start = Instant::now();
+    let e = enumerate(&python("flood", "flood.py", &[]), &opts(10)).unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::NotMcp(ref m) if m.contains("requests from the server")),
+        "{e}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
