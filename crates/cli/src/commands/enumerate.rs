@@ -72,9 +72,12 @@ pub fn run(report: &mut Report, timeout: Duration, only_approved: bool) -> Enume
         let snap = match e.result {
             Ok(snap) => snap,
             Err(err) => {
+                // One line on stderr, as for config errors; the same is in the output.
+                let message = mask_secrets(&err.to_string());
+                eprintln!("warden: {}", crate::output::printable(&message));
                 report.errors.push(ConfigError {
                     path: server.def.source.clone(),
-                    message: mask_secrets(&err.to_string()),
+                    message,
                 });
                 continue;
             }
