@@ -147,17 +147,8 @@ pub fn enumerate(
             let t = StdioTransport::spawn(&command, &args, &env, cwd.as_deref().map(Path::new))
                 .map_err(|k| fail(k, vec![]))?;
             let mut session = Session::with_deadline(t, deadline, opts.timeout);
-            let out = run(&mut session, def);
-            // Kill first so the stderr tail holds everything the server said.
-            let stderr_of = |s: &Session<StdioTransport>| s.transport.stderr_tail();
-            match out {
-                Ok(snap) => Ok(snap),
-                Err(k) => {
-                    let tail = stderr_of(&session);
-                    drop(session);
-                    Err(fail(k, tail))
-                }
-            }
+            // The process group is killed when `session` drops, on every path.
+            run(&mut session, def).map_err(|k| fail(k, session.transport.stderr_tail()))
         }
         Kind::Http | Kind::Sse => {
             let url = def
