@@ -38,9 +38,15 @@ pub fn run(report: &mut Report, timeout: Duration, only_approved: bool) -> Enume
         .iter()
         .filter(|d| d.transport == Transport::Stdio && skip_reason(d, &opts).is_none())
         .count();
+    let skipped = defs.len() - todo;
     if launched > 0 {
         eprintln!(
-            "warden: starting {launched} configured MCP server(s) with a minimal environment to list their tools (--offline skips this)"
+            "warden: starting {launched} configured MCP server(s) with a minimal environment to list their tools (--offline skips this{})",
+            if skipped > 0 {
+                format!("; {skipped} skipped: disabled, shadow or, with --only-approved, unapproved")
+            } else {
+                String::new()
+            }
         );
     }
     let progress = Progress::new(todo);
