@@ -344,3 +344,44 @@ fn a_flood_of_server_requests_is_refused_not_a_hang() {
     );
     assert!(start.elapsed() < Duration::from_secs(5));
 }
+
+/// tests/servers/http_json.py on a free port, killed on drop.
+struct StrictHttp(std::process::Child, u16);
+
+impl Drop for StrictHttp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn streamable_http_sends_headers_session_and_version_and_reads_json_answers() {
+    let port = free_port();
+    let child = std::process::Command::new(python3())
+        .args([hostile("http_json.py"), port.to_string()])
+        .spawn()
+        .unwrap();
+    let server = StrictHttp(child, port);
+    let until = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", server.1)).is_err() {
+        assert!(Instant::now() < until, "http_json.py did not listen");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let url = format!("http://127.0.0.1:{}/mcp", server.1);
+    let mut def = remote("strict", Transport::Http, &url);
+    def.headers
+        .insert("Authorization".into(), "Bearer test-secret-token".into());
+    let s = enumerate(&def, &opts(10)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(names(&s), ["lookup"]);
+    assert_eq!(s.server_info["name"], "strict-http");
+
+    def.headers
+        .insert("Authorization".into(), "Bearer wrong".into());
+    let e = enumerate(&def, &opts(10)).unwrap_err();
+    assert!(
+        matches!(e.kind, ErrorKind::Http(ref m) if m.starts_with("status 401")),
+        "{e}"
+    );
+    assert!(!e.to_string().contains("wrong"), "{e}");
+}
