@@ -472,6 +472,10 @@ const READ_VERBS: &[&str] = &[
     "audit",
     "ping",
 ];
+const STATE_NOUNS: &[&str] = &[
+    "status", "info", "logs", "log", "history", "details", "summary", "count", "stats", "preview",
+    "schema", "help", "settings", "list",
+];
 const HIGH_VERBS: &[&str] = &[
     "delete",
     "remove",
@@ -546,10 +550,18 @@ fn destructive(tool: &Tool) -> Option<Match> {
     let reads = toks
         .first()
         .is_some_and(|t| READ_VERBS.contains(&t.as_str()));
+    // `deploy_status`, `email_log`: a noun phrase about state, not an action.
+    let about_state = toks
+        .iter()
+        .skip(1)
+        .any(|t| STATE_NOUNS.contains(&t.as_str()));
     let name_sev = if reads {
         None
     } else {
-        toks.iter().filter_map(|t| verb_severity(t)).max()
+        toks.iter()
+            .filter_map(|t| verb_severity(t))
+            .max()
+            .filter(|s| !about_state || *s >= Severity::High)
     };
     if tool.hint("readOnlyHint") == Some(true) {
         return None;
@@ -880,6 +892,8 @@ mod tests {
             Severity::High
         );
         assert!(rules(&tool(json!({"name": "get_deleted_items"}))).is_empty());
+        assert!(rules(&tool(json!({"name": "deploy_status"}))).is_empty());
+        assert!(!rules(&tool(json!({"name": "delete_logs"}))).is_empty());
         assert_eq!(
             rules(&tool(
                 json!({"name": "mail_tool", "description": "Sends an email to a recipient."})
