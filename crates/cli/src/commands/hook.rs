@@ -160,7 +160,9 @@ fn test_faults() {
 }
 
 fn open_store() -> anyhow::Result<Store> {
-    Ok(Store::open(&warden_store::data_dir()?)?)
+    let store = Store::open(&warden_store::data_dir()?)?;
+    store.for_short_process()?;
+    Ok(store)
 }
 
 pub(crate) fn hook_kind(name: &str) -> HookEventKind {
