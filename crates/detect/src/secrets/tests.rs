@@ -88,7 +88,7 @@ fn render() -> String {
             assert!(!r.keywords.is_empty(), "{id}: no keywords");
             assert!(!r.examples.is_empty(), "{id}: no examples");
             assert!(!r.counter_examples.is_empty(), "{id}: no counter_examples");
-            let re = meta::Regex::new(&r.pattern).unwrap_or_else(|e| panic!("{id}: {e}"));
+            let re = compile(&r.pattern).unwrap_or_else(|e| panic!("{id}: {e}"));
             assert!(
                 re.captures_len() > r.group,
                 "{id}: pattern has no capture group {}",
