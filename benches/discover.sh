@@ -73,6 +73,8 @@ rows = [
     ("warden scan --offline, home (config files only)", scan + ["--no-host-probes"]),
     ("warden scan --offline, home + host probes", scan),
     ("warden scan --offline, home + 100k-file root", scan + ["--no-host-probes", "--root", root]),
+    ("warden inventory (no assessment), home + 100k-file root",
+     [binary, "inventory", "--format", "json", "--no-host-probes", "--home", home, "--system-root", system, "--root", root]),
     ("find root -type f", ["find", root, "-type", "f"]),
     ("find root, pruning node_modules/.git/target", ["find", root, "(", "-name", "node_modules", "-o", "-name", ".git", "-o", "-name", "target", ")", "-prune", "-o", "-print"]),
 ]
