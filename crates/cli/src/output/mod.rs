@@ -72,12 +72,26 @@ pub fn print(report: &Report, format: Format) -> anyhow::Result<()> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    match format {
-        Format::Table => table::write(report, &mut out)?,
-        Format::Json => json::write(report, &mut out)?,
+    let written = match format {
+        Format::Table => table::write(report, &mut out),
+        Format::Json => json::write(report, &mut out),
     }
-    out.flush()?;
-    Ok(())
+    .and_then(|()| out.flush().map_err(anyhow::Error::from));
+    match written {
+        // `warden inventory | head` closing the pipe early is not an error.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+                    || c.downcast_ref::<serde_json::Error>()
+                        .and_then(|j| j.io_error_kind())
+                        == Some(std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// Replaces control characters (a hostile file name or config value could
