@@ -49,6 +49,6 @@ pub fn shell(cmd: &str) -> Vec<Match> {
 }
 
 /// Findings about one MCP tool definition (destructive, poisoned).
-pub fn tooldef(_tool: &Tool) -> Vec<Match> {
-    Vec::new()
+pub fn tooldef(tool: &Tool) -> Vec<Match> {
+    warden_detect::tooldef::analyze_tool(tool)
 }

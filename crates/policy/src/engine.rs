@@ -4,8 +4,8 @@
 use crate::detectors;
 use crate::file::{Layer, Policy};
 use crate::paths::{credential_file, guarded_file, normalize, path_fragments, PathCtx};
-use crate::shellwords::{self, Segment};
 use serde_json::Value;
+use warden_detect::shell::SimpleCommand;
 use warden_detect::Match;
 use warden_model::{
     Action, Category, Decision, DecisionKind, Evidence, HookEventKind, Severity, Tool,
@@ -388,32 +388,37 @@ const NOT_SENT_OPTS: &[&str] = &[
     "--netrc-file",
 ];
 
-fn is_network(seg: &Segment) -> bool {
-    let Some(p) = seg.program() else {
-        return seg
-            .redirects
-            .iter()
-            .any(|(_, t)| t.starts_with("/dev/tcp/") || t.starts_with("/dev/udp/"));
-    };
+fn basename(w: &str) -> &str {
+    w.rsplit('/').next().unwrap_or(w)
+}
+
+fn program(c: &SimpleCommand) -> &str {
+    c.argv.first().map(|w| basename(w)).unwrap_or("")
+}
+
+fn to_dev_tcp(c: &SimpleCommand) -> bool {
+    c.redirects
+        .iter()
+        .any(|r| r.target.starts_with("/dev/tcp/") || r.target.starts_with("/dev/udp/"))
+}
+
+fn is_network(c: &SimpleCommand) -> bool {
+    let p = program(c);
     if p == "rsync" {
-        return seg.argv().iter().skip(1).any(|a| {
+        return c.argv.iter().skip(1).any(|a| {
             a.starts_with("rsync://")
                 || (!a.starts_with('-') && a.contains(':') && !a.starts_with('/'))
         });
     }
-    NETWORK.contains(&p.as_str())
-        || seg
-            .redirects
-            .iter()
-            .any(|(_, t)| t.starts_with("/dev/tcp/") || t.starts_with("/dev/udp/"))
+    NETWORK.contains(&p) || to_dev_tcp(c)
 }
 
-/// Words of a segment that carry data (not auth/output files), plus its input redirects.
-fn sent_words(seg: &Segment, is_net: bool) -> Vec<&str> {
+/// Words of a command that carry data (not auth or output files), its input
+/// redirects and what is known to arrive on its stdin.
+fn sent_words(c: &SimpleCommand, is_net: bool) -> Vec<&str> {
     let mut out = Vec::new();
-    let argv = seg.argv();
     let mut skip = false;
-    for w in argv.iter().skip(usize::from(is_net)) {
+    for w in c.argv.iter().skip(usize::from(is_net)) {
         if skip {
             skip = false;
             continue;
@@ -424,12 +429,21 @@ fn sent_words(seg: &Segment, is_net: bool) -> Vec<&str> {
         }
         out.push(w.as_str());
     }
-    for (op, t) in &seg.redirects {
-        if op.starts_with('<') {
-            out.push(t.as_str());
+    for r in &c.redirects {
+        if r.op.starts_with('<') && !r.op.starts_with("<<") {
+            out.push(r.target.as_str());
         }
     }
+    out.extend(c.stdin.as_deref());
     out
+}
+
+/// `env` alone or `printenv`: the command prints the environment.
+fn dumps_environment(c: &SimpleCommand) -> bool {
+    let p = program(c);
+    p == "printenv"
+        || (p == "env" && c.argv.len() == 1)
+        || (c.argv.is_empty() && c.wrappers.iter().any(|w| w == "env"))
 }
 
 fn shell_hits(cmd: &str, ctx: &Context, hits: &mut Vec<Hit>) {
@@ -451,43 +465,33 @@ fn shell_hits(cmd: &str, ctx: &Context, hits: &mut Vec<Hit>) {
             _ => {}
         }
     }
-    let segs = shellwords::split(cmd);
-    // Pipelines: runs of segments joined by `|`.
-    let mut pipelines: Vec<&[Segment]> = Vec::new();
-    let mut start = 0;
-    for i in 1..=segs.len() {
-        if i == segs.len() || !segs[i].piped {
-            pipelines.push(&segs[start..i]);
-            start = i;
+    let cmds = warden_detect::shell::parse(cmd);
+    for (i, c) in cmds.iter().enumerate() {
+        if is_network(c) {
+            exfiltration(cmd, &cmds, i, hits);
         }
-    }
-    for pl in &pipelines {
-        exfiltration(pl, hits);
-    }
-    for seg in &segs {
-        deletes_workspace(seg, ctx, hits);
-        guarded_writes(seg, ctx, hits);
+        deletes_workspace(c, ctx, hits);
+        guarded_writes(c, ctx, hits);
     }
 }
 
-fn exfiltration(pl: &[Segment], hits: &mut Vec<Hit>) {
-    let Some(net_idx) = pl.iter().position(is_network) else {
-        return;
-    };
-    // What reaches the network: the sender's own data words and everything
-    // piped into it.
+/// The network command `cmds[net]` and everything piped into it.
+fn exfiltration(cmd: &str, cmds: &[SimpleCommand], net: usize, hits: &mut Vec<Hit>) {
+    let mut chain = vec![net];
+    let mut cur = net;
+    while let Some(src) = cmds[cur].pipe_source {
+        if src >= cmds.len() || chain.contains(&src) || chain.len() > 64 {
+            break;
+        }
+        chain.push(src);
+        cur = src;
+    }
     let mut words: Vec<&str> = Vec::new();
-    for (i, s) in pl.iter().enumerate().take(net_idx + 1) {
-        let is_net = i == net_idx;
-        words.extend(sent_words(s, is_net));
-        if !is_net {
-            // `env` alone (a wrapper otherwise) or `printenv` dumps the environment.
-            let first = s.words.first().map(|w| shellwords::basename(w));
-            if (first == Some("env") && s.argv().is_empty())
-                || s.program().as_deref() == Some("printenv")
-            {
-                words.push("$(env)");
-            }
+    for &i in &chain {
+        let c = &cmds[i];
+        words.extend(sent_words(c, i == net));
+        if i != net && dumps_environment(c) {
+            words.push("$(env)");
         }
     }
     for w in &words {
@@ -518,9 +522,11 @@ fn exfiltration(pl: &[Segment], hits: &mut Vec<Hit>) {
             }
         }
     }
-    let text = pl[..=net_idx]
+    let text = chain
         .iter()
-        .map(|s| s.text.as_str())
+        .rev()
+        .map(|&i| cmd.get(cmds[i].span.clone()).unwrap_or(""))
+        .chain(words.iter().copied())
         .collect::<Vec<_>>()
         .join(" | ");
     for m in detectors::secrets(&text)
@@ -538,12 +544,11 @@ fn exfiltration(pl: &[Segment], hits: &mut Vec<Hit>) {
 
 /// `rm -r` of the project, one of its ancestors or the home directory: the
 /// shell detector judges words, only the engine knows where the agent works.
-fn deletes_workspace(seg: &Segment, ctx: &Context, hits: &mut Vec<Hit>) {
-    let argv = seg.argv();
-    if argv.first().map(|w| shellwords::basename(w)) != Some("rm") {
+fn deletes_workspace(c: &SimpleCommand, ctx: &Context, hits: &mut Vec<Hit>) {
+    if program(c) != "rm" {
         return;
     }
-    let recursive = argv.iter().skip(1).any(|a| {
+    let recursive = c.argv.iter().skip(1).any(|a| {
         a == "--recursive" || (a.starts_with('-') && !a.starts_with("--") && a.contains(['r', 'R']))
     });
     if !recursive {
@@ -551,7 +556,7 @@ fn deletes_workspace(seg: &Segment, ctx: &Context, hits: &mut Vec<Hit>) {
     }
     let cwd = ctx.paths.cwd.as_deref().map(|c| normalize(c, &ctx.paths));
     let home = ctx.paths.home.as_deref().map(|h| normalize(h, &ctx.paths));
-    for a in argv.iter().skip(1).filter(|a| !a.starts_with('-')) {
+    for a in c.argv.iter().skip(1).filter(|a| !a.starts_with('-')) {
         let t = normalize(a.trim_end_matches(['*', '/']), &ctx.paths);
         let t_dir = format!("{}/", t.trim_end_matches('/'));
         let hit_cwd = cwd
@@ -570,33 +575,33 @@ fn deletes_workspace(seg: &Segment, ctx: &Context, hits: &mut Vec<Hit>) {
     }
 }
 
-fn guarded_writes(seg: &Segment, ctx: &Context, hits: &mut Vec<Hit>) {
-    let mut targets: Vec<&str> = seg
+fn guarded_writes(c: &SimpleCommand, ctx: &Context, hits: &mut Vec<Hit>) {
+    let mut targets: Vec<&str> = c
         .redirects
         .iter()
-        .filter(|(op, _)| op.contains('>'))
-        .map(|(_, t)| t.as_str())
+        .filter(|r| r.op.contains('>') && !r.op.contains('&') || r.op == "&>" || r.op == "&>>")
+        .map(|r| r.target.as_str())
         .collect();
-    let argv = seg.argv();
+    let argv = &c.argv;
     let args: Vec<&str> = argv
         .iter()
         .skip(1)
         .map(String::as_str)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    match seg.program().as_deref() {
-        Some(
-            "rm" | "mv" | "tee" | "truncate" | "chmod" | "chown" | "unlink" | "shred" | "rmdir",
-        ) => targets.extend(&args),
-        Some("cp" | "install" | "ln" | "rsync") => targets.extend(args.last()),
-        Some("sed" | "perl")
+    match program(c) {
+        "rm" | "mv" | "tee" | "truncate" | "chmod" | "chown" | "unlink" | "shred" | "rmdir" => {
+            targets.extend(&args)
+        }
+        "cp" | "install" | "ln" | "rsync" => targets.extend(args.last()),
+        "sed" | "perl"
             if argv
                 .iter()
                 .any(|a| a.starts_with("-i") || a == "--in-place") =>
         {
             targets.extend(&args)
         }
-        Some("dd") => targets.extend(args.iter().filter_map(|a| a.strip_prefix("of="))),
+        "dd" => targets.extend(args.iter().filter_map(|a| a.strip_prefix("of="))),
         _ => {}
     }
     for t in targets {
@@ -660,60 +665,6 @@ pub fn destructive_sql(text: &str) -> Option<&'static str> {
     None
 }
 
-const DESTRUCTIVE_VERBS: &[&str] = &[
-    "delete",
-    "remove",
-    "rm",
-    "drop",
-    "destroy",
-    "truncate",
-    "purge",
-    "wipe",
-    "erase",
-    "kill",
-    "terminate",
-    "overwrite",
-    "reset",
-    "revoke",
-    "uninstall",
-    "format",
-    "shutdown",
-    "unlink",
-    "rmdir",
-    "force",
-    "deprovision",
-    "teardown",
-];
-const MUTATING_VERBS: &[&str] = &[
-    "write", "edit", "create", "move", "rename", "append", "put", "upload", "save", "update",
-    "set", "patch", "replace", "insert",
-];
-
-/// Lower-cased words of a tool name: `deleteRepo` and `delete_repo` give `delete`, `repo`.
-fn name_words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_lowercase() || c.is_ascii_digit();
-        cur.extend(c.to_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 fn mcp_hits(action: &Action, server: &str, tool: &str, ctx: &Context, hits: &mut Vec<Hit>) {
     let listed = ctx.policy.is_approved(server);
     if listed == Some(false) {
@@ -753,52 +704,27 @@ fn mcp_hits(action: &Action, server: &str, tool: &str, ctx: &Context, hits: &mut
         }
     }
     let known = facts.is_some_and(|f| f.known);
-    let mut destructive_known = false;
+    let snapshot_tool = facts.and_then(|f| f.tool.as_ref());
     if known {
         let f = facts.expect("known implies facts");
-        match &f.tool {
-            Some(t) => {
-                if f.changed_since_approval {
-                    hits.push(hit(
-                        DecisionKind::Deny,
-                        "default.mcp-rug-pull",
-                        format!("`{tool}` of `{server}` changed since it was approved; review it with `warden scan` and re-approve"),
-                    ));
-                } else if !f.approved && listed != Some(true) {
-                    hits.push(hit(
-                        DecisionKind::Deny,
-                        "default.mcp-unapproved-server",
-                        format!("MCP server `{server}` has not been approved; review its tools and run `warden approve`"),
-                    ));
-                }
-                let annotated =
-                    t.hint("destructiveHint") == Some(true) && t.hint("readOnlyHint") != Some(true);
-                let detected = detectors::tooldef(t)
-                    .into_iter()
-                    .find(|m| m.category == Category::DestructiveTool);
-                if annotated || detected.is_some() {
-                    destructive_known = true;
-                    let why = match &detected {
-                        Some(m) => m.title.clone(),
-                        None => "the server marks it destructive".into(),
-                    };
-                    hits.push(hit(
-                        DecisionKind::Ask,
-                        "default.mcp-destructive-tool",
-                        format!(
-                            "`{tool}` of `{server}` is destructive ({why}); a human must confirm"
-                        ),
-                    ));
-                }
-                if t.hint("readOnlyHint") == Some(true) && t.hint("destructiveHint") != Some(true) {
-                    destructive_known = true; // a read-only claim settles the name heuristic
-                }
-            }
-            None => hits.push(hit(
+        if snapshot_tool.is_none() {
+            hits.push(hit(
                 DecisionKind::Ask,
                 "default.mcp-unknown-tool",
                 format!("`{tool}` is not in the last snapshot of `{server}`; run `warden scan`"),
-            )),
+            ));
+        } else if f.changed_since_approval {
+            hits.push(hit(
+                DecisionKind::Deny,
+                "default.mcp-rug-pull",
+                format!("`{tool}` of `{server}` changed since it was approved; review it with `warden scan` and re-approve"),
+            ));
+        } else if !f.approved && listed != Some(true) {
+            hits.push(hit(
+                DecisionKind::Deny,
+                "default.mcp-unapproved-server",
+                format!("MCP server `{server}` has not been approved; review its tools and run `warden approve`"),
+            ));
         }
     } else if listed != Some(true) {
         let kind = ctx.policy.unknown_server();
@@ -810,31 +736,53 @@ fn mcp_hits(action: &Action, server: &str, tool: &str, ctx: &Context, hits: &mut
             ));
         }
     }
-    let words = name_words(tool);
-    if !destructive_known
-        && words
-            .iter()
-            .any(|w| DESTRUCTIVE_VERBS.contains(&w.as_str()))
-    {
+    // Destructive: the server's own annotation, else the tool-definition
+    // detector over the snapshot (or the bare name when there is none).
+    let bare;
+    let def = match snapshot_tool {
+        Some(t) => t,
+        None => {
+            bare = Tool {
+                name: tool.to_string(),
+                title: None,
+                description: None,
+                input_schema: Value::Null,
+                output_schema: None,
+                annotations: None,
+                hash: String::new(),
+            };
+            &bare
+        }
+    };
+    let annotated =
+        def.hint("destructiveHint") == Some(true) && def.hint("readOnlyHint") != Some(true);
+    let found: Vec<Match> = detectors::tooldef(def)
+        .into_iter()
+        .filter(|m| m.category == Category::DestructiveTool)
+        .collect();
+    let severe = found.iter().find(|m| m.severity >= Severity::High);
+    if annotated || severe.is_some() {
+        let why = match severe {
+            Some(m) if !annotated => m.title.clone(),
+            _ => "the server marks it destructive".into(),
+        };
         hits.push(hit(
             DecisionKind::Ask,
             "default.mcp-destructive-tool",
-            format!("`{tool}` of `{server}` looks destructive by its name; a human must confirm"),
+            format!("`{tool}` of `{server}` is destructive ({why}); a human must confirm"),
         ));
     }
-    mcp_argument_hits(action, tool, &words, ctx, hits);
+    let mutating = annotated || !found.is_empty();
+    mcp_argument_hits(action, tool, mutating, ctx, hits);
 }
 
 fn mcp_argument_hits(
     action: &Action,
     tool: &str,
-    words: &[String],
+    mutating: bool,
     ctx: &Context,
     hits: &mut Vec<Hit>,
 ) {
-    let mutating = words
-        .iter()
-        .any(|w| MUTATING_VERBS.contains(&w.as_str()) || DESTRUCTIVE_VERBS.contains(&w.as_str()));
     let mut budget = detectors::MAX_SCAN;
     let mut sensitive: Vec<Match> = Vec::new();
     let mut sql: Option<&'static str> = None;

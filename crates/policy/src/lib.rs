@@ -17,7 +17,6 @@ mod file;
 mod glob;
 mod paths;
 mod pattern;
-mod shellwords;
 
 pub use engine::{
     content_text, decide, destructive_sql, split_mcp_name, walk_strings, Context, McpFacts,

@@ -4,7 +4,6 @@
 
 use crate::glob::glob_match;
 use crate::paths::{normalize, PathCtx};
-use crate::shellwords;
 use serde_json::Value;
 use warden_model::Action;
 
@@ -133,10 +132,9 @@ fn bash_matches(spec: &str, cmd: &str) -> bool {
     if test(cmd.trim()) {
         return true;
     }
-    shellwords::split(cmd).iter().any(|seg| {
+    warden_detect::shell::parse(cmd).iter().any(|c| {
         // Match from the program on, so `sudo git push` is `git push`.
-        let argv = seg.argv().join(" ");
-        test(&seg.text) || test(&argv)
+        test(cmd.get(c.span.clone()).unwrap_or("").trim()) || test(&c.argv.join(" "))
     })
 }
 
