@@ -87,10 +87,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "TIME", "SESSION", "EVENT", "TOOL", "ACTION", "RULE"
         )?;
     }
-    let mut last = 0;
+    // Follow from the newest record, whatever `-n` showed.
+    let mut last = store.recent_events(1)?.last().map_or(0, |r| r.seq);
     for r in store.recent_events(args.lines)? {
         print(&mut out, &r, args.format)?;
-        last = r.seq;
+        last = last.max(r.seq);
     }
     out.flush()?;
     if args.follow {
