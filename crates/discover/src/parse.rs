@@ -284,6 +284,55 @@ mod tests {
         assert!(parse_toml(&format!("a = {}{}", "[".repeat(n), "]".repeat(n))).is_err());
     }
 
+    /// A stable-toolchain stand-in for the fuzz targets: mutated real configs
+    /// through every parser and the entry parser, never a panic.
+    #[test]
+    fn mutated_configs_never_panic() {
+        let seeds = [
+            "{\"mcpServers\": {\"a\": {\"command\": \"npx\", \"args\": [\"-y\"], \"env\": {\"K\": \"v\"}}}} // c",
+            "[mcp_servers.x]\ncommand = \"npx\"\nargs = [\"-y\", \"p\"]\n[projects.\"/p\"]\ntrust_level = \"trusted\"\n",
+            "mcpServers:\n  - name: a\n    command: uvx\n    args: [x, y]\nextensions:\n  f: {cmd: c, envs: {A: b}}\n",
+        ];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let o = crate::entry::origin("claude-code", warden_model::Scope::User);
+        for _ in 0..3000 {
+            let seed = seeds[(next() % 3) as usize].as_bytes();
+            let mut b = seed.to_vec();
+            for _ in 0..(next() % 6 + 1) {
+                let i = (next() as usize) % (b.len() + 1);
+                const BYTES: &[u8] = b"{}[],:\"\\/*\n -=#'";
+                let byte = BYTES[(next() % BYTES.len() as u64) as usize];
+                match next() % 3 {
+                    0 if i < b.len() => b[i] = byte,
+                    1 => b.insert(i, byte),
+                    _ if i < b.len() => {
+                        b.remove(i);
+                    }
+                    _ => {}
+                }
+            }
+            let Ok(text) = std::str::from_utf8(&b) else {
+                continue;
+            };
+            for f in [Format::Json, Format::Toml, Format::Yaml] {
+                if let Ok(v) = parse(text, f) {
+                    let mut errs = Vec::new();
+                    for key in ["mcpServers", "mcp_servers", "extensions"] {
+                        if let Some(m) = v.get(key) {
+                            crate::entry::parse_list(m, key, &o, crate::entry::HTTP, &mut errs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn unterminated_input_does_not_panic() {
         for t in ["\"", "/*", "{\"a\\", "//", ",", "[,]"] {
