@@ -44,6 +44,35 @@ fn pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
+/// Up to `cap` bytes of `.rs` files from the cargo registry sources, if present.
+fn source_tree(cap: usize) -> String {
+    let Some(home) = std::env::var_os("HOME") else {
+        return String::new();
+    };
+    let mut out = String::new();
+    let mut stack = vec![std::path::PathBuf::from(home).join(".cargo/registry/src")];
+    while let Some(dir) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if out.len() >= cap {
+                return out;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "rs") {
+                if let Ok(t) = std::fs::read_to_string(&p) {
+                    out.push_str(&t);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Latency of the first call in a fresh process (rules compiled on first use).
 fn cold(what: &str, flag: &str, inputs: &[&str]) {
     let Ok(exe) = std::env::current_exe() else {
@@ -153,6 +182,16 @@ fn main() {
         "injection::find on {} MB of prose: {mbs:.0} MB/s",
         text.len() >> 20
     );
+    let code = source_tree(8 << 20);
+    if !code.is_empty() {
+        let t = Instant::now();
+        let n = injection::find(&code).len();
+        let mbs = code.len() as f64 / 1e6 / t.elapsed().as_secs_f64();
+        println!(
+            "injection::find on {} MB of Rust sources (~/.cargo/registry/src): {mbs:.0} MB/s, {n} findings",
+            code.len() >> 20
+        );
+    }
     let t = Instant::now();
     black_box(unicode::find(&text));
     let mbs = text.len() as f64 / 1e6 / t.elapsed().as_secs_f64();

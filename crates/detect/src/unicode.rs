@@ -304,74 +304,92 @@ fn needs_joiners(c: char) -> bool {
         | 0xFE70..=0xFEFC | 0x3000..=0x9FFF | 0xAC00..=0xD7AF | 0x11000..=0x111FF)
 }
 
+/// Lead bytes of every character this module looks for: ESC, and the UTF-8
+/// lead bytes of U+009B, U+180E, U+200B..U+206F, U+FE00..U+FEFF and the
+/// U+E0000 planes. Scanning bytes keeps ordinary text (even non-Latin) fast.
+fn is_candidate_byte(b: u8) -> bool {
+    matches!(b, 0x1b | 0xc2 | 0xe1 | 0xe2 | 0xef | 0xf3)
+}
+
+/// End (byte offset) of the run of chars satisfying `f` starting at `start`.
+fn run_end(text: &str, start: usize, f: fn(char) -> bool) -> usize {
+    let mut end = start;
+    for c in text[start..].chars() {
+        if !f(c) {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    end
+}
+
 /// Every hidden run in `text`, in order.
 fn runs(text: &str) -> Vec<Run> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let b = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (pos, c) = chars[i];
+    let mut pos = 0;
+    while pos < b.len() {
+        let Some(k) = b[pos..].iter().position(|&x| is_candidate_byte(x)) else {
+            break;
+        };
+        let k = pos + k;
+        // Candidate bytes are ESC or UTF-8 lead bytes: always char boundaries.
+        let Some(c) = text[k..].chars().next() else {
+            break;
+        };
+        pos = k + c.len_utf8();
         if c == '\u{1b}' || c == '\u{9b}' {
-            let end = ansi_end(text, pos);
-            let seq = &text[pos..end];
+            let end = ansi_end(text, k);
             out.push(Run {
                 kind: Kind::Ansi,
-                span: pos..end,
+                span: k..end,
                 decoded: None,
-                concealing: ansi_conceals(seq),
+                concealing: ansi_conceals(&text[k..end]),
             });
-            while i < chars.len() && chars[i].0 < end {
-                i += 1;
-            }
-            continue;
-        }
-        if is_tag(c) {
-            let j = run_end(&chars, i, is_tag);
+            pos = end.max(pos);
+        } else if is_tag(c) {
+            let end = run_end(text, k, is_tag);
+            pos = end;
+            let run = &text[k..end];
             // Emoji subdivision flags (🏴 + tag letters + CANCEL TAG) are legitimate.
-            let flag = i > 0
-                && chars[i - 1].1 == '\u{1F3F4}'
-                && j - i <= 7
-                && chars[j - 1].1 == '\u{E007F}';
+            let flag = text[..k].ends_with('\u{1F3F4}')
+                && run.chars().count() <= 7
+                && run.ends_with('\u{E007F}');
             if !flag {
-                let decoded: String = chars[i..j]
-                    .iter()
-                    .filter_map(|&(_, c)| {
+                let decoded: String = run
+                    .chars()
+                    .filter_map(|c| {
                         let v = c as u32 - 0xE0000;
                         (0x20..0x7f).contains(&v).then(|| char::from(v as u8))
                     })
                     .collect();
                 out.push(Run {
                     kind: Kind::Tag,
-                    span: pos..end_of(&chars, j, text),
+                    span: k..end,
                     decoded: Some(decoded),
                     concealing: true,
                 });
             }
-            i = j;
-            continue;
-        }
-        if is_bidi(c) {
+        } else if is_bidi(c) {
             out.push(Run {
                 kind: if is_bidi_override(c) {
                     Kind::BidiOverride
                 } else {
                     Kind::BidiIsolate
                 },
-                span: pos..pos + c.len_utf8(),
+                span: k..pos,
                 decoded: None,
                 concealing: false,
             });
-            i += 1;
-            continue;
-        }
-        if is_variation_selector(c) {
-            let j = run_end(&chars, i, is_variation_selector);
+        } else if is_variation_selector(c) {
+            let end = run_end(text, k, is_variation_selector);
+            pos = end;
             // One selector after a character is ordinary (emoji presentation, CJK
             // variants); a run of several is a byte encoding.
-            if j - i >= 2 {
-                let bytes: Vec<u8> = chars[i..j]
-                    .iter()
-                    .map(|&(_, c)| {
+            if text[k..end].chars().nth(1).is_some() {
+                let bytes: Vec<u8> = text[k..end]
+                    .chars()
+                    .map(|c| {
                         let u = c as u32;
                         if u <= 0xFE0F {
                             (u - 0xFE00) as u8
@@ -380,59 +398,37 @@ fn runs(text: &str) -> Vec<Run> {
                         }
                     })
                     .collect();
-                let decoded = String::from_utf8_lossy(&bytes).into_owned();
                 out.push(Run {
                     kind: Kind::VariationSmuggling,
-                    span: pos..end_of(&chars, j, text),
-                    decoded: Some(decoded),
+                    span: k..end,
+                    decoded: Some(String::from_utf8_lossy(&bytes).into_owned()),
                     concealing: true,
                 });
             }
-            i = j;
-            continue;
-        }
-        if is_zero_width(c) {
-            let j = run_end(&chars, i, is_zero_width);
-            let prev = (i > 0).then(|| chars[i - 1].1);
-            let next = chars.get(j).map(|x| x.1);
-            if !legit_zero_width(&chars[i..j], prev, next, pos) {
+        } else if is_zero_width(c) {
+            let end = run_end(text, k, is_zero_width);
+            pos = end;
+            let run: Vec<char> = text[k..end].chars().collect();
+            let prev = text[..k].chars().next_back();
+            let next = text[end..].chars().next();
+            if !legit_zero_width(&run, prev, next, k) {
                 out.push(Run {
                     kind: Kind::ZeroWidth,
-                    span: pos..end_of(&chars, j, text),
-                    decoded: decode_zero_width_bits(&chars[i..j]),
+                    span: k..end,
+                    decoded: decode_zero_width_bits(&run),
                     concealing: true,
                 });
             }
-            i = j;
-            continue;
         }
-        i += 1;
     }
     out
 }
 
-fn run_end(chars: &[(usize, char)], start: usize, f: fn(char) -> bool) -> usize {
-    let mut j = start;
-    while j < chars.len() && f(chars[j].1) {
-        j += 1;
-    }
-    j
-}
-
-fn end_of(chars: &[(usize, char)], j: usize, text: &str) -> usize {
-    chars.get(j).map(|x| x.0).unwrap_or(text.len())
-}
-
-fn legit_zero_width(
-    run: &[(usize, char)],
-    prev: Option<char>,
-    next: Option<char>,
-    pos: usize,
-) -> bool {
+fn legit_zero_width(run: &[char], prev: Option<char>, next: Option<char>, pos: usize) -> bool {
     if run.len() != 1 {
         return false;
     }
-    let c = run[0].1;
+    let c = run[0];
     match c {
         // A byte-order mark at the very start of a file is normal.
         '\u{FEFF}' => pos == 0,
@@ -449,18 +445,18 @@ fn legit_zero_width(
 
 /// Two distinct zero-width characters repeated at length are a binary
 /// encoding (one bit each); decode when the result is printable text.
-fn decode_zero_width_bits(run: &[(usize, char)]) -> Option<String> {
+fn decode_zero_width_bits(run: &[char]) -> Option<String> {
     if run.len() < 16 {
         return None;
     }
-    let mut symbols: Vec<char> = run.iter().map(|x| x.1).collect();
+    let mut symbols: Vec<char> = run.to_vec();
     symbols.sort();
     symbols.dedup();
     if symbols.len() != 2 {
         return None;
     }
     let zero = symbols[0];
-    let bits: Vec<u8> = run.iter().map(|x| u8::from(x.1 != zero)).collect();
+    let bits: Vec<u8> = run.iter().map(|&c| u8::from(c != zero)).collect();
     let bytes: Vec<u8> = bits
         .chunks_exact(8)
         .map(|c| c.iter().fold(0u8, |a, b| (a << 1) | b))
