@@ -76,23 +76,26 @@ def tree_bytes(tree):
 
 
 def make_subset(tree, mb):
-    """Whole crates from TREE until `mb` megabytes: the same input for every tool."""
+    """Whole top-level folders (crates) of TREE until `mb` megabytes: the
+    same input for every tool. A lone top folder (the registry index) is
+    entered first."""
     dst = os.path.join(TOOLS, f"subset-{mb}mb")
     if os.path.isdir(dst):
         return dst
+    base = tree
+    while True:
+        dirs = [d for d in sorted(os.listdir(base)) if os.path.isdir(os.path.join(base, d))]
+        if len(dirs) != 1:
+            break
+        base = os.path.join(base, dirs[0])
     os.makedirs(dst)
     total = 0
-    for d in sorted(os.listdir(tree)):
-        src = os.path.join(tree, d)
-        if not os.path.isdir(src):
-            continue
-        for sub in sorted(os.listdir(src)):
-            if total > mb * 1e6:
-                return dst
-            s = os.path.join(src, sub)
-            if os.path.isdir(s):
-                shutil.copytree(s, os.path.join(dst, sub), symlinks=True, ignore_dangling_symlinks=True)
-                total += tree_bytes(s)
+    for d in dirs:
+        if total > mb * 1e6:
+            break
+        s = os.path.join(base, d)
+        shutil.copytree(s, os.path.join(dst, d), symlinks=True, ignore_dangling_symlinks=True)
+        total += tree_bytes(s)
     return dst
 
 
@@ -114,7 +117,8 @@ def warm(tree):
 
 
 def competitors():
-    """name -> (argv builder for a path, parser of stdout into flagged corpus paths)"""
+    """name -> (argv for a folder, run with the folder as cwd; parser of the
+    output into {corpus path: {"secret"}})"""
     tools = {}
     rs = os.path.join(TOOLS, "cargo", "bin", "ripsecrets")
     if os.path.exists(rs):
@@ -125,7 +129,7 @@ def competitors():
                 rel = os.path.relpath(os.path.join(base, p), CORPUS) if not os.path.isabs(p) else os.path.relpath(p, CORPUS)
                 flagged.setdefault(rel, set()).add("secret")
             return flagged
-        tools["ripsecrets"] = (lambda path: [rs, path], rs_flags)
+        tools["ripsecrets"] = (lambda path: [rs, "."], rs_flags)
     ds = os.path.join(TOOLS, "venv", "bin", "detect-secrets")
     if os.path.exists(ds):
         def ds_flags(out, base):
@@ -138,23 +142,29 @@ def competitors():
                 rel = os.path.relpath(os.path.join(base, p), CORPUS)
                 flagged.setdefault(rel, set()).add("secret")
             return flagged
-        tools["detect-secrets"] = (lambda path: [ds, "scan", "--all-files", path], ds_flags)
+        # Run inside the scanned folder: from inside another git repository
+        # detect-secrets silently scans nothing.
+        tools["detect-secrets"] = (lambda path: [ds, "scan", "--all-files", "."], ds_flags)
     sl = os.path.join(TOOLS, "npm", "node_modules", ".bin", "secretlint")
     if os.path.exists(sl):
         rc = os.path.join(TOOLS, "npm", ".secretlintrc.json")
         with open(rc, "w") as f:
             json.dump({"rules": [{"id": "@secretlint/secretlint-rule-preset-recommend"}]}, f)
+        sl_out = os.path.join(TOOLS, "secretlint-out.json")
+
         def sl_flags(out, base):
             flagged = {}
             try:
-                res = json.loads(out)
+                with open(sl_out) as f:
+                    res = json.load(f)
             except ValueError:
                 return flagged
             for r in res:
                 if r.get("messages"):
                     flagged.setdefault(os.path.relpath(r["filePath"], CORPUS), set()).add("secret")
             return flagged
-        tools["secretlint"] = (lambda path: [sl, "--secretlintrc", rc, "--format", "json", "--maskSecrets", os.path.join(path, "**", "*")], sl_flags)
+        # --output: node cuts piped stdout at 64 KiB when it exits.
+        tools["secretlint"] = (lambda path: [sl, "--secretlintrc", rc, "--format", "json", "--maskSecrets", "--output", sl_out, "**/*"], sl_flags)
     return tools
 
 
@@ -195,7 +205,7 @@ def main():
     secs_w, _ = timed([WARDEN, "check", subset, "--format", "json", "--threads", "1"])
     print(f"{'warden (1 thread)':<22} {secs_w:8.2f}s {sub_mb / secs_w:9.1f} MB/s")
     for name, (argv, _) in tools.items():
-        secs, r = timed(argv(subset))
+        secs, r = timed(argv(subset), cwd=subset)
         print(f"{name:<22} {secs:8.2f}s {sub_mb / secs:9.1f} MB/s   warden is {secs / secs_w:.1f}x faster")
     print("\n== secret recall/precision on the corpus")
     rec, prec, tp, n, fp = score(wf, "secret")
