@@ -5,6 +5,9 @@
 #   SNYK_AGENT_SCAN=/path/to/snyk-agent-scan benches/enumerate.sh
 #     also times `snyk-agent-scan inspect` (enumeration only, no upload) on
 #     the same 10-server config (pip install snyk-agent-scan in a temp venv).
+#   RAMPARTS=/path/to/ramparts benches/enumerate.sh
+#     also times `ramparts scan-config` on it (cargo install ramparts
+#     --no-default-features --root /tmp/ramparts; it reads ~/.cursor/mcp.json).
 # Prints each server's time alone, their sum, and `warden scan` over all 10.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -105,6 +108,26 @@ import json,sys
 d=json.load(open(sys.argv[1]))
 print(sum(len((s.get('signature') or {}).get('tools') or []) for c in d.values() for s in c['servers']))" "$work/snyk.json")
   printf "snyk-agent-scan inspect:     %6.2fs  (%s tools)\n" "$(echo "$t1 - $t0" | bc -l)" "$tools"
+  rm -f "$work/rug.state"
+  printf "warden scan, same config:    %6.2fs\n" "$(scan "$work/all")"
+fi
+
+if [ -n "${RAMPARTS:-}" ]; then
+  echo
+  echo "ramparts scan-config on the same 10 real and hostile servers:"
+  mkdir -p "$work/all/.cursor"
+  cp "$work/all/.claude.json" "$work/all/.cursor/mcp.json"
+  rm -f "$work/rug.state"
+  t0=$(now)
+  (cd / && HOME="$work/all" "$RAMPARTS" scan-config --format json > "$work/ramparts.json" 2> "$work/ramparts.err") || true
+  t1=$(now)
+  tools=$(python3 -c "
+import json,sys
+t=open(sys.argv[1]).read()
+d=json.loads(t[t.find(chr(10)+'{'):])
+print(sum(len(r.get('tools') or []) for r in d['results']))" "$work/ramparts.json")
+  rm -f "$work/all/.cursor/mcp.json"
+  printf "ramparts scan-config:        %6.2fs  (%s tools)\n" "$(echo "$t1 - $t0" | bc -l)" "$tools"
   rm -f "$work/rug.state"
   printf "warden scan, same config:    %6.2fs\n" "$(scan "$work/all")"
 fi
