@@ -184,3 +184,83 @@ impl<T: Transport> Session<T> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// Plays back scripted incoming items and records what was sent.
+    struct Script {
+        incoming: VecDeque<Incoming>,
+        sent: Vec<Value>,
+    }
+
+    impl Transport for Script {
+        fn send(&mut self, msg: &Value, _: Instant) -> Result<(), TransportError> {
+            self.sent.push(msg.clone());
+            Ok(())
+        }
+        fn recv(&mut self, _: Instant) -> Result<Incoming, TransportError> {
+            self.incoming.pop_front().ok_or(TransportError::Timeout)
+        }
+    }
+
+    fn session(items: Vec<Incoming>) -> Session<Script> {
+        let t = Script {
+            incoming: items.into(),
+            sent: vec![],
+        };
+        Session::with_deadline(t, Instant::now(), Duration::from_secs(1))
+    }
+
+    #[test]
+    fn answers_server_requests_skips_noise_and_matches_ids() {
+        let mut s = session(vec![
+            Incoming::Garbage("banner".into()),
+            Incoming::Message(json!({"jsonrpc": "2.0", "method": "notifications/message"})),
+            Incoming::Message(json!([
+                {"jsonrpc": "2.0", "id": "a", "method": "ping"},
+                {"jsonrpc": "2.0", "id": 99, "result": {"stale": true}}
+            ])),
+            Incoming::Message(json!({"jsonrpc": "2.0", "id": "b", "method": "elicitation/create"})),
+            Incoming::Message(json!({"jsonrpc": "2.0", "id": 1, "result": {"ok": true}})),
+        ]);
+        assert_eq!(
+            s.request("tools/list", json!({})).unwrap(),
+            json!({"ok": true})
+        );
+        let sent = &s.transport.sent;
+        assert_eq!(sent[1], json!({"jsonrpc": "2.0", "id": "a", "result": {}}));
+        assert_eq!(sent[2]["error"]["code"], -32601);
+        assert_eq!(sent[2]["id"], "b");
+    }
+
+    #[test]
+    fn errors_say_what_was_awaited() {
+        let mut s = session(vec![Incoming::Message(
+            json!({"jsonrpc": "2.0", "id": 1, "error": {"code": -32602, "message": "bad\u{1b}[31m"}}),
+        )]);
+        let e = s.request("tools/list", json!({})).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`tools/list` failed: bad [31m (JSON-RPC error -32602)"
+        );
+        let e = s.request("prompts/list", json!({})).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("no answer to `prompts/list` within 1s"),
+            "{e}"
+        );
+        let mut s = session(
+            (0..30)
+                .map(|i| Incoming::Garbage(format!("junk {i}")))
+                .collect(),
+        );
+        let e = s.request("initialize", json!({})).unwrap_err();
+        assert!(
+            matches!(e, ErrorKind::NotMcp(ref m) if m.contains("junk 0")),
+            "{e}"
+        );
+    }
+}
