@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `warden hook` as Claude Code runs it: one process per event.
 
-    python3 benches/hook_bench.py [--events 3000] [--no-dcg]
+    python3 benches/hook_bench.py [--events 3000] [--no-dcg] [--no-build]
 
 Builds the release binary, generates a few thousand recorded-shape events of
 every kind (Bash, Write/Edit, WebFetch, MCP tools, PostToolUse output,
@@ -190,9 +190,11 @@ def main():
     ap.add_argument("--events", type=int, default=3000)
     ap.add_argument("--no-dcg", action="store_true")
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-build", action="store_true", help="use the existing target/release/warden")
     args = ap.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "-q", "-p", "warden"], cwd=ROOT, check=True)
+    if not args.no_build:
+        subprocess.run(["cargo", "build", "--release", "-q", "-p", "warden"], cwd=ROOT, check=True)
     warden = os.path.join(ROOT, "target", "release", "warden")
     tmp = tempfile.mkdtemp(prefix="warden-bench-")
     home = os.path.join(tmp, "home")
