@@ -4,21 +4,22 @@
 //! Rules are data: `rules/secrets/<family>.toml`, one file per provider
 //! family. A test compiles them into `secrets/generated.rs` (static tables),
 //! so a process pays nothing to parse them; `warden hook` starts a process
-//! per tool call. At the first [`find`] one Aho-Corasick automaton is built
-//! over every rule's keywords; a rule's regex is compiled only when one of its
-//! keywords occurs, and it is searched only in a window around each keyword
-//! hit, so cost follows the hits, not the number of rules.
+//! per tool call. At the first [`find`] one keyword prefilter is built over
+//! every rule's keywords (`prefilter.rs`, microseconds); a rule's regex is
+//! compiled only when one of its keywords occurs, and it is searched only in a
+//! window around each keyword hit, so cost follows the hits, not the number of
+//! rules.
 //!
 //! Evidence never holds a secret: a masked preview and a fingerprint.
 
 mod checks;
 mod generated;
+mod prefilter;
 
 use crate::Match;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use prefilter::KeywordFilter;
 use regex_automata::{meta, Input};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 use warden_model::{fingerprint, redact_preview, Category, Evidence, Severity};
 
@@ -87,30 +88,10 @@ pub fn rules() -> &'static [SecretRule] {
 }
 
 struct Engine {
-    /// Keyword automata: a contiguous NFA builds in a fraction of a
-    /// millisecond (what a one-shot `warden hook` process can afford); a DFA
-    /// takes longer to build but scans several times faster, so big texts
-    /// (`warden check`) get it, built once per process after enough bytes.
-    small: AhoCorasick,
-    large: OnceLock<AhoCorasick>,
-    scanned: AtomicUsize,
-    keywords: Vec<String>,
-    /// For each Aho-Corasick pattern id, the rules that use that keyword.
+    filter: KeywordFilter,
+    /// For each keyword, the rules that use it.
     keyword_rules: Vec<Vec<u16>>,
     regexes: Vec<OnceLock<Option<meta::Regex>>>,
-}
-
-/// Bytes scanned with the NFA before the DFA is worth building: its build
-/// costs about what the NFA loses over a few hundred kilobytes.
-const DFA_AFTER_BYTES: usize = 256 * 1024;
-
-fn automaton(keywords: &[String], kind: AhoCorasickKind) -> AhoCorasick {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(MatchKind::Standard)
-        .kind(Some(kind))
-        .build(keywords)
-        .expect("secret keywords form a valid automaton")
 }
 
 fn engine() -> &'static Engine {
@@ -130,18 +111,8 @@ fn engine() -> &'static Engine {
                 keyword_rules[slot].push(i as u16);
             }
         }
-        // Case-sensitive over lowercased keywords: builds in half the time of
-        // a case-insensitive one; small texts are lowercased before the search.
-        let small = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&keywords)
-            .expect("secret keywords form a valid automaton");
         Engine {
-            small,
-            large: OnceLock::new(),
-            scanned: AtomicUsize::new(0),
-            keywords,
+            filter: KeywordFilter::new(&keywords),
             keyword_rules,
             regexes: rules().iter().map(|_| OnceLock::new()).collect(),
         }
@@ -149,22 +120,6 @@ fn engine() -> &'static Engine {
 }
 
 impl Engine {
-    /// Keyword hits in `text`, from whichever automaton suits this process.
-    fn hits(&self, text: &str) -> Vec<aho_corasick::Match> {
-        if self.large.get().is_none() {
-            let seen = self.scanned.fetch_add(text.len(), Ordering::Relaxed) + text.len();
-            if seen < DFA_AFTER_BYTES {
-                // ASCII lowercasing keeps every byte offset.
-                let lower = text.to_ascii_lowercase();
-                return self.small.find_overlapping_iter(&lower).collect();
-            }
-        }
-        self.large
-            .get_or_init(|| automaton(&self.keywords, AhoCorasickKind::DFA))
-            .find_overlapping_iter(text)
-            .collect()
-    }
-
     fn regex(&self, i: usize) -> Option<&meta::Regex> {
         self.regexes[i]
             .get_or_init(|| compile(rules()[i].pattern).ok())
@@ -206,14 +161,14 @@ pub fn find(text: &str) -> Vec<Match> {
     let eng = engine();
     // (rule, window start, window end), merged per rule below.
     let mut windows: Vec<(u16, usize, usize)> = Vec::new();
-    for hit in eng.hits(text) {
-        for &r in &eng.keyword_rules[hit.pattern().as_usize()] {
+    eng.filter.for_each_hit(text.as_bytes(), |k, start, end| {
+        for &r in &eng.keyword_rules[k] {
             let rule = &rules()[r as usize];
-            let s = floor_char(text, hit.start().saturating_sub(rule.lookbehind));
-            let e = ceil_char(text, (hit.end() + rule.window).min(text.len()));
+            let s = floor_char(text, start.saturating_sub(rule.lookbehind));
+            let e = ceil_char(text, (end + rule.window).min(text.len()));
             windows.push((r, s, e));
         }
-    }
+    });
     if windows.is_empty() {
         return Vec::new();
     }

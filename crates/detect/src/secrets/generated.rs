@@ -692,7 +692,7 @@ pub(super) static RULES: &[SecretRule] = &[
         title: "Azure AD (Entra ID) client secret",
         family: "azure",
         severity: Severity::High,
-        keywords: &["q~"],
+        keywords: &["0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~"],
         pattern: "(?:^|[^A-Za-z0-9_~.\\-])([A-Za-z0-9_~.\\-]{3}\\dQ~[A-Za-z0-9_~.\\-]{31,34})(?:[^A-Za-z0-9_~.\\-]|$)",
         group: 1,
         entropy: None,

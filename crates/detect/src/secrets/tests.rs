@@ -86,6 +86,9 @@ fn render() -> String {
             let id = format!("secret.{}", r.id);
             assert!(ids.insert(id.clone()), "duplicate rule id {id}");
             assert!(!r.keywords.is_empty(), "{id}: no keywords");
+            for k in &r.keywords {
+                assert!(k.len() >= 3, "{id}: keyword {k:?} is shorter than 3 bytes");
+            }
             assert!(!r.examples.is_empty(), "{id}: no examples");
             assert!(!r.counter_examples.is_empty(), "{id}: no counter_examples");
             let re = compile(&r.pattern).unwrap_or_else(|e| panic!("{id}: {e}"));
