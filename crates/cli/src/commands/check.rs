@@ -67,7 +67,7 @@ pub enum CheckFormat {
 pub struct FileProblem {
     pub path: String,
     /// `unreadable`, `too-large`, `invalid-utf8` (scanned lossily), `long-lines`
-    /// (those lines skipped).
+    /// (those lines skipped), `internal-error` (a detector failed; not scanned).
     pub kind: &'static str,
     pub message: String,
 }
@@ -232,7 +232,21 @@ fn scan_paths(args: &Args) -> anyhow::Result<(CheckReport, Arc<Counters>)> {
             match entry {
                 Ok(e) => {
                     if e.file_type().is_some_and(|t| t.is_file()) {
-                        scan_file(e.path(), &limits, &counters, &mut local);
+                        // A detector bug on one hostile file must not end the
+                        // whole run: report the file and go on.
+                        let scanned =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                scan_file(e.path(), &limits, &counters, &mut local)
+                            }));
+                        if scanned.is_err() {
+                            local.errors.push(FileProblem {
+                                path: e.path().to_string_lossy().to_string(),
+                                kind: "internal-error",
+                                message:
+                                    "a detector failed on this file: not scanned (please report)"
+                                        .into(),
+                            });
+                        }
                     }
                 }
                 Err(err) => local.errors.push(FileProblem {
