@@ -466,6 +466,11 @@ fn phone(text: &str, run: &str, plain: &str, span: Range<usize>) -> Option<Match
     if distinct_digits(plain) <= 3 {
         return None;
     }
+    // `9999-12-31 23:59`: a date and time.
+    let rb = run.as_bytes();
+    if rb.len() >= 10 && rb[4] == b'-' && rb[7] == b'-' && rb[..4].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
     let ctx = context_before(text, span.start, 40);
     let context = has_word(
         &ctx,
@@ -721,6 +726,7 @@ mod tests {
             "iban DE89370400440532013000 is the documented example",
             "DE44500105175407324932 fails its checksum",
             "call 555-0123 or (415) 555-0199",
+            "The julian day number for 9999-12-31 23:59:59.999 is 5373484.4999999.",
             "let x = 4539148803436467u64; // no context, glued suffix",
         ] {
             let found = find(text);
