@@ -70,6 +70,8 @@ fn fail_safe(reason: String) -> Decision {
 /// Reads, decides, records; returns the answer. Reports the event name early
 /// so a watchdog answer can use the right output shape.
 fn handle(name_tx: &mpsc::Sender<String>) -> String {
+    // Open the store while stdin is read and parsed: it does not depend on the event.
+    let store_thread = std::thread::spawn(open_store);
     let mut buf = Vec::new();
     let read = std::io::stdin()
         .lock()
@@ -119,7 +121,9 @@ fn handle(name_tx: &mpsc::Sender<String>) -> String {
     test_faults();
 
     let action = action_from_event(&event);
-    let store = open_store();
+    let store = store_thread
+        .join()
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error opening the store")));
     let (decision, store) = match (build_context(&action, store.as_ref().ok()), store) {
         (Err(e), store) => (
             fail_safe(format!("Warden could not check this action: {e}")),
