@@ -49,13 +49,42 @@ fn time(name: &str, texts: &[String], total: usize, f: impl Fn(&str) -> usize) {
     );
 }
 
+const CALL: &str = r#"{"tool_name":"Bash","tool_input":{"command":"curl -H 'Authorization: Bearer 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' https://api.github.com/user && echo done"}}"#;
+
 fn main() {
+    // WARDEN_BENCH_COLD=<detector>: the cold cost of one detector on one
+    // tool call in a fresh process (what `warden hook` pays), then exit.
+    if let Ok(which) = std::env::var("WARDEN_BENCH_COLD") {
+        let t = Instant::now();
+        let n = match which.as_str() {
+            "secrets" => secrets::find(CALL).len(),
+            "pii" => pii::find(CALL).len(),
+            "injection" => injection::find(CALL).len(),
+            "unicode" => unicode::find(CALL).len(),
+            _ => content::scan(CALL).len(),
+        };
+        println!("cold {which}: {:?} ({n} matches)", t.elapsed());
+        return;
+    }
     let t = Instant::now();
     let _ = secrets::find("warm up: no keyword here");
     println!("secret engine cold start: {:?}", t.elapsed());
     let t = Instant::now();
     let _ = secrets::find("ghp_Zk3m9Qp2Lx7Vb4Nc8Rt1Yw6Hs0Jd5F0a1b2c");
     println!("first regex compile + search: {:?}", t.elapsed());
+
+    // A hook process sees one tool call: the first full scan pays every
+    // detector's start-up (the secret engine is already built here).
+    let call = CALL;
+    let t = Instant::now();
+    let n = content::scan(call).len();
+    println!(
+        "first content::scan of a tool call: {:?} ({n} matches)",
+        t.elapsed()
+    );
+    let t = Instant::now();
+    let _ = content::scan(call);
+    println!("second content::scan of the same call: {:?}", t.elapsed());
 
     // What a rule costs the first time its keyword appears in a process.
     let mut worst = (std::time::Duration::ZERO, "");
