@@ -84,6 +84,41 @@ const NOT_PEOPLE: &[&str] = &[
     "example",
     "john.doe",
     "jane.doe",
+    // Role addresses reach a team, not a person.
+    "security",
+    "support",
+    "info",
+    "contact",
+    "admin",
+    "abuse",
+    "privacy",
+    "conduct",
+    "coc",
+    "hello",
+    "team",
+    "help",
+    "sales",
+    "press",
+    "legal",
+    "webmaster",
+    "postmaster",
+    "hostmaster",
+    "opensource",
+    "maintainers",
+    "bugs",
+    "feedback",
+];
+
+/// Words on a line that make an address a public attribution.
+const ATTRIBUTION: &[&str] = &[
+    "author",
+    "copyright",
+    "maintainer",
+    "signed-off-by",
+    "co-authored-by",
+    "contributor",
+    "(c)",
+    "©",
 ];
 
 /// The local-part characters people use (RFC 5322 allows more, but `=`, `/`
@@ -154,7 +189,18 @@ fn emails(text: &str, out: &mut Vec<Match>) {
             continue;
         }
         let value = &text[s..e];
-        out.push(make("email", Severity::Low, "Email address", value, s..e));
+        // `Name <addr>` in an authors list, or a copyright line: public
+        // attribution, reported for completeness at the lowest severity.
+        let line_start = memchr::memrchr(b'\n', &b[..s]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &b[e..]).map_or(b.len(), |i| e + i);
+        let line = text[line_start..line_end].to_ascii_lowercase();
+        let bracketed = s > 1 && b[s - 1] == b'<' && b[s - 2] == b' ' && b.get(e) == Some(&b'>');
+        let (severity, title) = if bracketed || has_any(&line, ATTRIBUTION) {
+            (Severity::Info, "Email address (attribution)")
+        } else {
+            (Severity::Low, "Email address")
+        };
+        out.push(make("email", severity, title, value, s..e));
     }
 }
 
@@ -747,6 +793,16 @@ mod tests {
             let found = find(text);
             assert!(found.is_empty(), "{text:?}: {found:?}");
         }
+    }
+
+    #[test]
+    fn attributions_are_info_and_role_addresses_skipped() {
+        let m = &find("authors = [\"Dana Whitfield <dana@whitfield.dev>\"]")[0];
+        assert_eq!(m.severity, Severity::Info);
+        let m = &find("Copyright 2024 dana@whitfield.dev")[0];
+        assert_eq!(m.severity, Severity::Info);
+        assert_eq!(find("owner: dana@whitfield.dev")[0].severity, Severity::Low);
+        assert!(find("report abuse to security@whitfield.dev").is_empty());
     }
 
     #[test]
