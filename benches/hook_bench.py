@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -127,14 +128,26 @@ def make_events(proj, n, rng):
     return kinds
 
 
+CPU = {}
+
+
+def cpu_ms():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
+
 def time_runs(argv, payloads, env, cwd):
+    """Wall time per run; CPU time (user+sys, robust on a busy machine) kept in CPU[argv[0]]."""
     times = []
     outs = []
+    cpu = CPU.setdefault(argv[0], [])
     for p in payloads:
         data = json.dumps(p).encode() if not isinstance(p, bytes) else p
+        c0 = cpu_ms()
         t0 = time.perf_counter_ns()
         r = subprocess.run(argv, input=data, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=cwd)
         times.append((time.perf_counter_ns() - t0) / 1e6)
+        cpu.append(cpu_ms() - c0)
         outs.append((r.returncode, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")))
     return times, outs
 
@@ -211,7 +224,10 @@ def main():
     time_runs([warden, "hook"], [e for _, e in events[:50]], env, proj)
     base_t, _ = time_runs(["cat"], [e for _, e in events[:500]], env, proj)
     print(summary("process start + read stdin (cat)", base_t))
+    CPU[warden] = []
     all_t, outs = time_runs([warden, "hook"], [e for _, e in events], env, proj)
+    print("warden hook CPU time (user+sys) per event: p50 %.2f ms, p99 %.2f ms (load average %.1f)" % (
+        pct(CPU[warden], 50), pct(CPU[warden], 99), os.getloadavg()[0]))
     bad = [o for o in outs if o[0] != 0 or not o[1].strip().startswith("{")]
     print(summary("warden hook, all events", all_t))
     by_kind = {}
