@@ -590,6 +590,16 @@ fn install_into_a_missing_file_and_undo_removes_it() {
     assert_eq!(hooks_of(&p)["PreToolUse"][0]["matcher"], "*");
     env.warden(&["install", "claude-code", "--undo"]);
     assert!(!p.exists());
+    // Managed scope writes the system-wide file (under WARDEN_SYSTEM_ROOT here).
+    let managed = env
+        .dir
+        .path()
+        .join("root/etc/claude-code/managed-settings.json");
+    let (code, _, err) = env.warden(&["install", "claude-code", "--scope", "managed"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(hooks_of(&managed)["PreToolUse"].is_array());
+    env.warden(&["install", "claude-code", "--scope", "managed", "--undo"]);
+    assert!(!managed.exists());
     // Project scope writes the project's settings.
     let (code, _, err) = env.warden(&["install", "claude-code", "--scope", "project"]);
     assert_eq!(code, 0, "{err}");
