@@ -136,6 +136,28 @@ fn fail_on_sets_exit_code() {
 }
 
 #[test]
+fn only_runs_the_chosen_detectors() {
+    let d = project();
+    let cats = |args: &[&str]| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_str(&stdout(&warden(d.path(), args))).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["category"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let only_pii = cats(&[".", "--format", "json", "--only", "pii"]);
+    assert_eq!(only_pii, vec!["pii"]);
+    let both = cats(&[".", "--format", "json", "--only", "secrets,pii"]);
+    assert_eq!(both.len(), 3);
+    assert_eq!(
+        warden(d.path(), &[".", "--only", "bogus"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
 fn usage_errors_exit_2_with_one_line() {
     let d = project();
     let o = warden(d.path(), &["missing-dir"]);

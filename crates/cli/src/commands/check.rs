@@ -50,9 +50,33 @@ pub struct Args {
     /// Write every finding of this run to FILE, to use later as --baseline
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Run only these detectors (comma-separated: secrets, pii, injection, unicode)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub only: Vec<Detector>,
     /// Worker threads (default: all cores)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Detector {
+    Secrets,
+    Pii,
+    Injection,
+    Unicode,
+}
+
+/// The detectors `--only` selects (all when empty).
+fn detectors(only: &[Detector]) -> content::Detectors {
+    if only.is_empty() {
+        return content::Detectors::default();
+    }
+    content::Detectors {
+        secrets: only.contains(&Detector::Secrets),
+        pii: only.contains(&Detector::Pii),
+        injection: only.contains(&Detector::Injection),
+        unicode: only.contains(&Detector::Unicode),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -105,6 +129,7 @@ struct Counters {
 struct Limits {
     max_file_size: u64,
     max_line_length: usize,
+    detectors: content::Detectors,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -216,6 +241,7 @@ fn scan_paths(args: &Args) -> anyhow::Result<(CheckReport, Arc<Counters>)> {
     let limits = Arc::new(Limits {
         max_file_size: args.max_file_size,
         max_line_length: args.max_line_length.max(1),
+        detectors: detectors(&args.only),
     });
     let done = Arc::new(AtomicBool::new(false));
     let progress = std::io::stderr().is_terminal().then(|| {
@@ -418,10 +444,14 @@ fn scan_file(path: &Path, limits: &Limits, counters: &Counters, out: &mut Shared
     let mut matches = Vec::new();
     for seg in segments {
         let part = &text[seg.clone()];
-        matches.extend(content::scan(part).into_iter().map(|mut m| {
-            m.span = m.span.start + seg.start..m.span.end + seg.start;
-            m
-        }));
+        matches.extend(
+            content::scan_with(part, limits.detectors)
+                .into_iter()
+                .map(|mut m| {
+                    m.span = m.span.start + seg.start..m.span.end + seg.start;
+                    m
+                }),
+        );
     }
     out.findings
         .extend(content::to_findings(&display, &text, &matches));
