@@ -491,3 +491,39 @@ fn findings_of_this_machine_reach_the_hook() {
     assert!(sb.scan(&empty, &[]).status.success());
     assert_eq!(hook(&sb)["permissionDecision"], "deny");
 }
+
+#[test]
+fn json_scores_every_server_and_agent_highest_first() {
+    let sb = Sandbox::new();
+    let out = sb.scan(&fixture(), &["--format", "json"]);
+    assert!(out.status.success());
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let scores = v["scores"].as_array().expect("scores array");
+    let values: Vec<u64> = scores
+        .iter()
+        .map(|s| s["score"].as_u64().unwrap())
+        .collect();
+    assert!(values.iter().all(|&s| s <= 100), "{values:?}");
+    assert!(
+        values.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted: {values:?}"
+    );
+    // Every server and every agent has one.
+    let count = |kind: &str| scores.iter().filter(|s| s["kind"] == kind).count();
+    assert_eq!(count("server"), v["servers"].as_array().unwrap().len());
+    assert_eq!(count("agent"), v["agents"].as_array().unwrap().len());
+    // A subject with a critical finding scores above one with none.
+    assert!(values[0] >= 70, "{values:?}");
+    assert_eq!(*values.last().unwrap(), 0, "{values:?}");
+    // `inventory` carries no scores.
+    let inv = sb.warden(&[
+        "inventory",
+        "--format",
+        "json",
+        "--no-host-probes",
+        "--home",
+        &fixture().join("home").display().to_string(),
+    ]);
+    let iv: Value = serde_json::from_str(&stdout(&inv)).unwrap();
+    assert!(iv.get("scores").is_none());
+}

@@ -288,6 +288,7 @@ pub fn assess_report(
         scripts: &scripts,
     });
     report.findings = a.findings.clone();
+    report.scores = a.scores.clone();
     a
 }
 

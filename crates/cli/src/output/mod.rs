@@ -16,6 +16,10 @@ pub struct Report {
     pub errors: Vec<ConfigError>,
     /// Filled by the assessment step of `scan`; empty for `inventory`.
     pub findings: Vec<Finding>,
+    /// Risk score (0-100) of every server and agent, highest first; filled
+    /// by the assessment step of `scan`, absent from `inventory`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<warden_assess::RiskScore>,
 }
 
 /// One server: its definition, plus what enumeration learned (absent when
@@ -56,6 +60,7 @@ impl Report {
             servers: inv.servers.into_iter().map(ServerReport::from).collect(),
             errors: inv.errors,
             findings: Vec::new(),
+            scores: Vec::new(),
         }
     }
 }
