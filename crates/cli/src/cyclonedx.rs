@@ -206,7 +206,7 @@ pub fn bom(report: &Report) -> Value {
     bom.insert(
         "metadata".into(),
         json!({
-            "timestamp": warden_store::audit::now_rfc3339(),
+            "timestamp": warden_model::now_rfc3339_millis(),
             "tools": {"components": [{
                 "type": "application",
                 "name": "warden",

@@ -277,7 +277,7 @@ fn run<T: Transport>(s: &mut Session<T>, def: &ServerDef) -> Result<ServerSnapsh
         tools,
         prompts,
         resources,
-        taken_at: crate::time::now_rfc3339(),
+        taken_at: warden_model::now_rfc3339(),
     })
 }
 

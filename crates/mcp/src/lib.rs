@@ -15,7 +15,6 @@ mod http;
 mod progress;
 mod rpc;
 mod stdio;
-mod time;
 
 pub use enumerate::{
     enumerate, enumerate_all, skip_reason, EnumerateOptions, Enumerated, PROTOCOL_VERSION,

@@ -8,6 +8,7 @@ mod action;
 mod finding;
 mod inventory;
 mod redact;
+mod time;
 mod tool;
 
 pub use action::{Action, Decision, DecisionKind, Event, HookEventKind};
@@ -17,4 +18,5 @@ pub use inventory::{
     Transport,
 };
 pub use redact::{fingerprint, redact_args, redact_preview, redact_url};
+pub use time::{now_rfc3339, now_rfc3339_millis, rfc3339};
 pub use tool::{canonical_json, ChangeKind, Prompt, Resource, ServerSnapshot, Tool, ToolChange};

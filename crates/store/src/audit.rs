@@ -61,35 +61,6 @@ fn record_hash(seq: i64, prev: &str, record: &str) -> String {
     fingerprint(&format!("{seq}\n{prev}\n{record}"))
 }
 
-/// Now as RFC 3339 UTC (`2026-11-25T21:49:06.123Z`), without a date crate.
-pub fn now_rfc3339() -> String {
-    let d = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    rfc3339(d.as_secs() as i64, d.subsec_millis())
-}
-
-fn rfc3339(secs: i64, millis: u32) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 impl Store {
     /// Tune this connection for a short-lived hook process: do not checkpoint
     /// the WAL (and fsync) on close. Commits stay as durable as before
@@ -279,7 +250,7 @@ mod tests {
 
     fn ev(i: usize) -> Event {
         Event {
-            time: now_rfc3339(),
+            time: warden_model::now_rfc3339_millis(),
             origin: "test".into(),
             session_id: Some("s1".into()),
             event: HookEventKind::PreToolUse,
@@ -356,12 +327,5 @@ mod tests {
         s.set_hook_state("k", "v1").unwrap();
         s.set_hook_state("k", "v2").unwrap();
         assert_eq!(s.hook_state("k").unwrap().as_deref(), Some("v2"));
-    }
-
-    #[test]
-    fn formats_dates() {
-        assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(1_795_557_546, 7), "2026-11-24T21:59:06.007Z");
-        assert_eq!(rfc3339(951_782_400, 0), "2000-02-29T00:00:00.000Z");
     }
 }

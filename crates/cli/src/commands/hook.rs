@@ -377,7 +377,7 @@ pub(crate) fn project_risks(cwd: &Path) -> Vec<String> {
 
 pub(crate) fn event_record(action: &Action, d: &Decision) -> Event {
     Event {
-        time: warden_store::audit::now_rfc3339(),
+        time: warden_model::now_rfc3339_millis(),
         origin: action.origin.clone(),
         session_id: action.session_id.clone(),
         event: action.event,

@@ -206,7 +206,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let manifest = json!({
             "path": path.display().to_string(),
             "existed": original.is_some(),
-            "time": warden_store::audit::now_rfc3339(),
+            "time": warden_model::now_rfc3339_millis(),
         });
         std::fs::write(&backup.manifest, format!("{manifest:#}\n"))
             .with_context(|| format!("cannot write backup {}", backup.manifest.display()))?;
