@@ -472,7 +472,7 @@ fn card(text: &str, plain: &str, span: Range<usize>) -> Option<Match> {
 fn ssn(text: &str, run: &str, plain: &str, span: Range<usize>) -> Option<Match> {
     let dashed = run.len() == 11 && run.as_bytes()[3] == b'-' && run.as_bytes()[6] == b'-';
     let ctx = context_before(text, span.start, 64);
-    let context = has_any(
+    let context = has_word(
         &ctx,
         &[
             "ssn",
@@ -493,7 +493,7 @@ fn ssn(text: &str, run: &str, plain: &str, span: Range<usize>) -> Option<Match> 
     if area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0 {
         return None;
     }
-    if FAKE_SSNS.contains(&plain) {
+    if FAKE_SSNS.contains(&plain) || distinct_digits(plain) <= 3 {
         return None;
     }
     // Without context a dashed triple is often a part number or an id.
@@ -551,12 +551,19 @@ fn phone(text: &str, run: &str, plain: &str, span: Range<usize>) -> Option<Match
     if !((plus && (grouped || context)) || (context && (grouped || plus || plain.len() >= 10))) {
         return None;
     }
-    // Fictional North American numbers: 555-0100 to 555-0199.
-    if plain.len() >= 10 {
-        let local = &plain[plain.len() - 7..];
-        if local.starts_with("55501") {
-            return None;
-        }
+    // North American 555 numbers are reserved for fiction and examples.
+    if plain.len() >= 10 && plain[plain.len() - 7..].starts_with("555") {
+        return None;
+    }
+    // Phone digits come in small groups: `1000288896 9` is two numbers.
+    let groups: Vec<usize> = run
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .map(str::len)
+        .collect();
+    if groups.len() > 1 && (groups.iter().any(|&g| g > 6) || groups.last().is_some_and(|&g| g < 2))
+    {
+        return None;
     }
     // Unix timestamps and long ids are not phone numbers.
     if !grouped && !plus {
@@ -787,6 +794,10 @@ mod tests {
             "[\"Turkey (26)\", \"TR610000100000000000000001\"]",
             "[\"Discover\", \"6450000000000002\"]",
             "call 555-0123 or (415) 555-0199",
+            "--phone-number \"206-555-1111\"",
+            "ssn : 111-22-3333",
+            "VERSION_GSSNEGOTIATE = 1\nVERSION_HSTS: Final = 268435456",
+            "-- call tests\npwmx331 power 1000288896 9.87E+12347 93379908 -> 43224924",
             "The julian day number for 9999-12-31 23:59:59.999 is 5373484.4999999.",
             "let x = 4539148803436467u64; // no context, glued suffix",
         ] {

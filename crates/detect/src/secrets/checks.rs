@@ -119,13 +119,11 @@ const KNOWN_EXAMPLES: &[&str] = &[
 pub(crate) fn not_a_secret(s: &str, generic: bool) -> bool {
     let lower = s.to_ascii_lowercase();
     // In long random bodies (keys, JWTs) a short word turns up by chance, so
-    // only the unmistakable markers count there.
-    let words = if s.len() >= 100 {
-        &PLACEHOLDER_WORDS[..1]
-    } else {
-        PLACEHOLDER_WORDS
-    };
-    if words.iter().any(|w| lower.contains(w))
+    // only words of five letters or more and unmistakable markers count there.
+    let long = s.len() >= 100;
+    if PLACEHOLDER_WORDS
+        .iter()
+        .any(|w| (!long || w.len() >= 5) && lower.contains(w))
         || (s.len() >= 100 && LONG_MARKERS.iter().any(|w| lower.contains(w)))
         || PLACEHOLDER_VALUES.contains(&lower.as_str())
         || KNOWN_EXAMPLES.iter().any(|k| s.contains(k))
@@ -150,6 +148,9 @@ pub(crate) fn not_a_secret(s: &str, generic: bool) -> bool {
         || lower.starts_with("sha384-")
         || lower.starts_with("sha512-")
         || lower.starts_with("data:")
+        // base64 of a JSON object: pagination cursors and the like (real
+        // JWTs have their own rule)
+        || lower.starts_with("eyj")
         || lower.starts_with("http")
     {
         return true;
@@ -244,6 +245,7 @@ mod tests {
             "sha512-Q2FmZSBkZSBsYSBwYWl4",
             "get_user_token_value",
             "m2m-access-token-12345",
+            "eyJOZXh0VG9rZW4iOiBudWxsLCAiYm90b190cnVuY2F0ZV9hbW91bnQiOiAyfQ==",
         ] {
             assert!(not_a_secret(s, true), "{s}");
         }

@@ -1329,9 +1329,9 @@ pub(super) static RULES: &[SecretRule] = &[
         lookbehind: 64,
         window: 200,
         generic: true,
-        deny: &[],
+        deny: &["nexttoken", "next_token", "pagetoken", "page_token", "nextpagetoken", "continuationtoken", "continuation_token", "paginationtoken", "purchasetoken", "synctoken", "csrf", "xsrf", "cursor"],
         examples: &["API_KEY = \"oODjJ9y9mBA2C5RQ6b3Z74dUOiOCvSSe\"", "config.auth_token: \"dYu5MvR1AtVXhXbrlJM-VPbWuOJBFOZ876P1_b0d\"", "client_secret => \"KiuBmw3oWyVUJlMtUCRUPEbh\""],
-        counter_examples: &["api_key = \"d41d8cd98f00b204e9800998ecf8427e\"", "token = \"123e4567-e89b-12d3-a456-426614174000\"", "secret = \"this_is_not_a_real_value\"", "token: \"sha512-Q2FmZSBkZSBsYSBwYWl4IGV0IGR1IGJvbiBjYWZl\"", "API_KEY = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""],
+        counter_examples: &["\"NextToken\": \"Zq8rT2mLx9Vb4Nc8Rt1Yw6Hs0Jd5F\"", "api_key = \"d41d8cd98f00b204e9800998ecf8427e\"", "token = \"123e4567-e89b-12d3-a456-426614174000\"", "secret = \"this_is_not_a_real_value\"", "token: \"sha512-Q2FmZSBkZSBsYSBwYWl4IGV0IGR1IGJvbiBjYWZl\"", "API_KEY = \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\""],
     },
     SecretRule {
         id: "secret.generic-password",
