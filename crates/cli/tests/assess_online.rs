@@ -5,43 +5,28 @@
 //! tools on the filesystem server, the toxic flow across them (a small mail
 //! server of ours, `assess_servers/mail.py`, is the way out).
 
+mod common;
+
+use common::{peer, repo};
 use serde_json::{json, Value};
 use std::path::PathBuf;
 use std::process::Command;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A real peer installed by scripts/install-peers.sh: missing is a failure.
-fn peer(name: &str) -> String {
-    let npm = repo().join("tests/peers/node_modules/.bin").join(name);
-    let py = repo().join("tests/peers/.venv/bin").join(name);
-    let p = if npm.exists() { npm } else { py };
-    assert!(
-        p.exists(),
-        "test peer `{name}` missing: run scripts/install-peers.sh"
-    );
-    p.canonicalize().unwrap().to_string_lossy().into_owned()
-}
-
 /// A test server: `tests/servers/<script>` (hostile ones) or, with a `/`,
 /// a path under `crates/cli/tests/`.
 fn hostile(script: &str) -> Value {
-    let py = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 runs the hostile test servers");
-    let py = String::from_utf8(py.stdout).unwrap().trim().to_string();
     let path = if script.contains('/') {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
             .join("tests")
             .join(script)
+            .canonicalize()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
     } else {
-        repo().join("tests/servers").join(script)
+        common::hostile(script)
     };
-    let path = path.canonicalize().unwrap();
-    json!({"command": py, "args": [path]})
+    common::python_server(&path, &[])
 }
 
 #[test]

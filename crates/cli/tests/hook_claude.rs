@@ -6,6 +6,9 @@
 //!
 //! The CLI is installed by scripts/install-peers.sh; a missing CLI fails.
 
+mod common;
+
+use common::{peer, repo};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
@@ -16,20 +19,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "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";
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn peer(name: &str) -> PathBuf {
-    let p = repo().join("tests/peers/node_modules/.bin").join(name);
-    assert!(
-        p.exists(),
-        "{} is missing: run scripts/install-peers.sh (the real Claude Code CLI and MCP servers are required, not optional)",
-        p.display()
-    );
-    p
-}
 
 /// Kills the scripted API server when a test ends, pass or fail.
 struct Api(Child);
@@ -297,26 +286,9 @@ fn mcp_destructive_tool_of_a_real_server_is_stopped() {
     let keep = s.project().join("keep.txt");
     std::fs::write(&keep, "original").unwrap();
     let fs_server = peer("mcp-server-filesystem");
-    let def = warden_model::ServerDef {
-        name: "fs".into(),
-        client: "claude-code".into(),
-        scope: warden_model::Scope::User,
-        source: "--mcp-config".into(),
-        project: None,
-        transport: warden_model::Transport::Stdio,
-        command: Some(fs_server.display().to_string()),
-        args: vec![s.project().display().to_string()],
-        url: None,
-        cwd: None,
-        env: Default::default(),
-        headers: Default::default(),
-        env_keys: vec![],
-        header_keys: vec![],
-        enabled: true,
-        approved: true,
-        auto_approve: vec![],
-        shadow: false,
-    };
+    let project = s.project().display().to_string();
+    let mut def = common::stdio("fs", &fs_server, &[&project]);
+    def.source = "--mcp-config".into();
     // Enumerate the real server and pin its snapshot, as `warden scan` does.
     let snap = warden_mcp::enumerate(&def, &warden_mcp::EnumerateOptions::default())
         .expect("server-filesystem enumerates");

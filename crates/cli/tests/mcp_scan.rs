@@ -2,45 +2,16 @@
 //! servers) and hostile ones (tests/servers/), pinning their tools in the
 //! store, raising rug-pull on the next scan, and `warden approve`.
 
+mod common;
+
+use common::{peer, HttpPeer};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A real peer installed by scripts/install-peers.sh: missing is a failure.
-fn peer(name: &str) -> String {
-    let npm = repo().join("tests/peers/node_modules/.bin").join(name);
-    let py = repo().join("tests/peers/.venv/bin").join(name);
-    let p = if npm.exists() { npm } else { py };
-    assert!(
-        p.exists(),
-        "test peer `{name}` is missing: run scripts/install-peers.sh (it installs the real MCP servers into tests/peers/)"
-    );
-    p.canonicalize().unwrap().to_string_lossy().into_owned()
-}
-
-/// The real interpreter (not a version-manager shim) for the hostile servers.
-fn python3() -> String {
-    let out = Command::new("python3")
-        .args(["-c", "import sys; print(sys.executable)"])
-        .output()
-        .expect("python3 runs the hostile test servers");
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
 fn hostile(script: &str, args: &[&str]) -> Value {
-    let path = repo()
-        .join("tests/servers")
-        .join(script)
-        .canonicalize()
-        .unwrap();
-    let mut a = vec![path.to_string_lossy().into_owned()];
-    a.extend(args.iter().map(|s| s.to_string()));
-    json!({"command": python3(), "args": a})
+    common::python_server(&common::hostile(script), args)
 }
 
 /// A temp HOME holding `~/.claude.json` with `servers`, and a data dir.
@@ -329,43 +300,12 @@ fn offline_launches_nothing() {
     assert!(server(&r, "quotes").get("tools").is_none());
 }
 
-/// Starts `mcp-server-everything streamableHttp` on a free loopback port.
-struct HttpPeer(std::process::Child, u16);
-
-impl Drop for HttpPeer {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn http_peer() -> HttpPeer {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(peer("mcp-server-everything"))
-        .arg("streamableHttp")
-        .env("PORT", port.to_string())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let until = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "the HTTP peer did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    HttpPeer(child, port)
-}
-
 #[test]
 fn scan_enumerates_a_streamable_http_server_with_its_headers() {
-    let p = http_peer();
+    let p = HttpPeer::start("streamableHttp");
     let secret = "sk-live-0123456789abcdefghijklmnop";
     let home = Home::new(json!({
-        "remote": {"type": "http", "url": format!("http://127.0.0.1:{}/mcp", p.1),
+        "remote": {"type": "http", "url": format!("http://127.0.0.1:{}/mcp", p.port),
                    "headers": {"Authorization": format!("Bearer {secret}")}}
     }));
     let (r, stderr) = home.scan(&["--timeout", "20"]);

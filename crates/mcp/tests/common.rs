@@ -1,9 +1,11 @@
-//! Shared by the enumeration tests: where the real peers and the hostile
-//! test servers live, and ServerDefs pointing at them.
+//! Shared by the enumeration tests (and, by path, the CLI's integration
+//! tests): where the real peers and the hostile test servers live, and
+//! ServerDefs pointing at them.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 use warden_model::{Scope, ServerDef, Transport};
 
 pub fn repo() -> PathBuf {
@@ -94,4 +96,36 @@ pub fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
+}
+
+/// Starts `mcp-server-everything MODE` on a free port and kills it on drop.
+pub struct HttpPeer {
+    child: std::process::Child,
+    pub port: u16,
+}
+
+impl HttpPeer {
+    pub fn start(mode: &str) -> Self {
+        let port = free_port();
+        let child = std::process::Command::new(peer("mcp-server-everything"))
+            .arg(mode)
+            .env("PORT", port.to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let until = Instant::now() + Duration::from_secs(15);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < until, "everything {mode} did not listen");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        HttpPeer { child, port }
+    }
+}
+
+impl Drop for HttpPeer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -95,38 +95,6 @@ fn python_peers_time_and_git_and_memory() {
     assert!(names(memory).contains(&"delete_entities"));
 }
 
-/// Starts `mcp-server-everything MODE` on a free port and kills it on drop.
-struct HttpPeer {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl HttpPeer {
-    fn start(mode: &str) -> Self {
-        let port = free_port();
-        let child = std::process::Command::new(peer("mcp-server-everything"))
-            .arg(mode)
-            .env("PORT", port.to_string())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let until = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < until, "everything {mode} did not listen");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        HttpPeer { child, port }
-    }
-}
-
-impl Drop for HttpPeer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn everything_over_streamable_http() {
     let p = HttpPeer::start("streamableHttp");

@@ -1,0 +1,17 @@
+//! Shared by the CLI integration tests. The real peers, the hostile servers
+//! and the HTTP peer come from the enumeration tests' helpers (one copy).
+// Each test binary uses a different part of this module.
+#![allow(dead_code, unused_imports)]
+
+#[path = "../../../mcp/tests/common.rs"]
+mod peers;
+
+pub use peers::{free_port, hostile, peer, python3, repo, stdio, HttpPeer};
+use serde_json::{json, Value};
+
+/// An `mcpServers` entry running a hostile server: `python3 <path> args…`.
+pub fn python_server(path: &str, args: &[&str]) -> Value {
+    let mut a = vec![path.to_string()];
+    a.extend(args.iter().map(|s| s.to_string()));
+    json!({"command": python3(), "args": a})
+}
