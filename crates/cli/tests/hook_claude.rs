@@ -12,7 +12,7 @@ use common::{peer, repo};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ impl Drop for Api {
 }
 
 struct Session {
-    dir: tempfile::TempDir,
+    t: common::TempHome,
 }
 
 struct Outcome {
@@ -58,12 +58,19 @@ impl Outcome {
     }
 }
 
+/// The shared temp layout (home, project, data, root).
+impl std::ops::Deref for Session {
+    type Target = common::TempHome;
+    fn deref(&self) -> &common::TempHome {
+        &self.t
+    }
+}
+
 impl Session {
     fn new() -> Self {
         let s = Session {
-            dir: tempfile::tempdir().unwrap(),
+            t: common::TempHome::new(),
         };
-        std::fs::create_dir_all(s.project()).unwrap();
         let out = s
             .warden()
             .args(["install", "claude-code"])
@@ -76,15 +83,6 @@ impl Session {
         );
         s
     }
-    fn home(&self) -> PathBuf {
-        self.dir.path().join("home")
-    }
-    fn project(&self) -> PathBuf {
-        self.home().join("project")
-    }
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
     /// A minimal environment: nothing of the calling shell leaks in.
     fn env(&self, c: &mut Command) {
         c.env_clear()
@@ -92,7 +90,7 @@ impl Session {
             .env("HOME", self.home())
             .env("LANG", "C.UTF-8")
             .env("WARDEN_DATA_DIR", self.data())
-            .env("WARDEN_SYSTEM_ROOT", self.dir.path().join("root"))
+            .env("WARDEN_SYSTEM_ROOT", self.system_root())
             .current_dir(self.project());
     }
     fn warden(&self) -> Command {

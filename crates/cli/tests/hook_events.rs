@@ -1,6 +1,8 @@
 //! `warden hook` as Claude Code runs it: one process per event, recorded
 //! event shapes in, hook answers out; the fail-safe paths; the audit log.
 
+mod common;
+
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -10,31 +12,28 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "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";
 
 struct Env {
-    dir: tempfile::TempDir,
+    t: common::TempHome,
+}
+
+/// The shared temp layout (home, project, data, root).
+impl std::ops::Deref for Env {
+    type Target = common::TempHome;
+    fn deref(&self) -> &common::TempHome {
+        &self.t
+    }
 }
 
 impl Env {
     fn new() -> Self {
-        let e = Env {
-            dir: tempfile::tempdir().unwrap(),
-        };
-        std::fs::create_dir_all(e.project()).unwrap();
-        e
-    }
-    fn home(&self) -> PathBuf {
-        self.dir.path().join("home")
-    }
-    fn project(&self) -> PathBuf {
-        self.home().join("project")
-    }
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
+        Env {
+            t: common::TempHome::new(),
+        }
     }
     fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_warden"));
         c.env("HOME", self.home())
             .env("WARDEN_DATA_DIR", self.data())
-            .env("WARDEN_SYSTEM_ROOT", self.dir.path().join("root"))
+            .env("WARDEN_SYSTEM_ROOT", self.system_root())
             .env_remove("XDG_CONFIG_HOME")
             .env_remove("XDG_DATA_HOME")
             .env_remove("WARDEN_HOOK_TEST_FAULT")

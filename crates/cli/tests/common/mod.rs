@@ -8,10 +8,39 @@ mod peers;
 
 pub use peers::{free_port, hostile, peer, python3, repo, stdio, HttpPeer};
 use serde_json::{json, Value};
+use std::path::PathBuf;
 
 /// An `mcpServers` entry running a hostile server: `python3 <path> args…`.
 pub fn python_server(path: &str, args: &[&str]) -> Value {
     let mut a = vec![path.to_string()];
     a.extend(args.iter().map(|s| s.to_string()));
     json!({"command": python3(), "args": a})
+}
+
+/// A temp dir laid out like the hook tests' machine: `home/project` (created),
+/// the Warden data dir `data` and the system root `root`.
+pub struct TempHome {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempHome {
+    pub fn new() -> Self {
+        let t = TempHome {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::create_dir_all(t.project()).unwrap();
+        t
+    }
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+    pub fn project(&self) -> PathBuf {
+        self.home().join("project")
+    }
+    pub fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+    pub fn system_root(&self) -> PathBuf {
+        self.dir.path().join("root")
+    }
 }
