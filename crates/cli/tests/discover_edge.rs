@@ -2,6 +2,8 @@
 //! special files each give one error line naming the file and the reason;
 //! the scan goes on, finds the good servers, and exits 0.
 
+mod common;
+
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -104,16 +106,7 @@ fn plant() -> Planted {
 
 fn run(home: &Path, extra: &[&str]) -> (Value, String, i32) {
     let out = Command::new(env!("CARGO_BIN_EXE_warden"))
-        .args([
-            "inventory",
-            "--format",
-            "json",
-            "--no-host-probes",
-            "--home",
-        ])
-        .arg(home)
-        .arg("--system-root")
-        .arg(home.join("no-system"))
+        .args(common::inventory_args(home, &home.join("no-system")))
         .args(extra)
         .output()
         .unwrap();
@@ -151,12 +144,7 @@ fn every_bad_file_is_one_error_and_the_scan_goes_on() {
         );
     }
     // The good parts of bad files and the good files are still read.
-    let names: Vec<&str> = v["servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let names = common::server_names(&v);
     assert_eq!(names, ["jsonc-ok", "good"]);
     let jsonc = &v["servers"][0];
     assert_eq!(
@@ -204,11 +192,7 @@ fn unreadable_and_missing_roots_are_errors_too() {
     if denied {
         assert!(has(&locked, "permission denied"), "{errors:#?}");
     }
-    assert!(v["servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|s| s["name"] == "in-root"));
+    assert!(common::servers(&v).iter().any(|s| s["name"] == "in-root"));
 }
 
 /// As root, chmod 000 denies nothing, so the permission case is checked by
@@ -229,16 +213,7 @@ fn permission_denied_as_an_unprivileged_user() {
     let bin = env!("CARGO_BIN_EXE_warden");
     let out = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", bin])
-        .args([
-            "inventory",
-            "--format",
-            "json",
-            "--no-host-probes",
-            "--home",
-        ])
-        .arg(h)
-        .arg("--system-root")
-        .arg(h.join("none"))
+        .args(common::inventory_args(h, &h.join("none")))
         .output();
     let Ok(out) = out else {
         eprintln!("note: setpriv not available, permission case not checked");

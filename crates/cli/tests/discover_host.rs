@@ -3,6 +3,8 @@
 //! processes (the reference servers installed by scripts/install-peers.sh),
 //! each mapped to the config that starts it or marked shadow.
 
+mod common;
+
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -69,9 +71,7 @@ fn binaries_packages_and_extensions() {
         .iter()
         .any(|e| e == "vscode extension saoudrizwan.claude-dev"));
 
-    let shadows: Vec<(&str, &str)> = v["servers"]
-        .as_array()
-        .unwrap()
+    let shadows: Vec<(&str, &str)> = common::servers(&v)
         .iter()
         .filter(|s| s["shadow"] == true)
         .map(|s| (s["name"].as_str().unwrap(), s["source"].as_str().unwrap()))
@@ -99,12 +99,7 @@ fn binaries_packages_and_extensions() {
         evidence.contains("server `time` installed as pip package mcp-server-time"),
         "{evidence}"
     );
-    for s in v["servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["shadow"] == true)
-    {
+    for s in common::servers(&v).iter().filter(|s| s["shadow"] == true) {
         assert_eq!(s["scope"], "runtime");
         assert_eq!(s["client"], "unknown");
         assert_eq!(s["approved"], false);
@@ -115,16 +110,10 @@ fn binaries_packages_and_extensions() {
 fn no_host_probes_means_none() {
     let dev = repo("tests/fixtures/homes/dev");
     let out = Command::new(env!("CARGO_BIN_EXE_warden"))
-        .args([
-            "inventory",
-            "--format",
-            "json",
-            "--no-host-probes",
-            "--home",
-        ])
-        .arg(dev.join("home"))
-        .arg("--system-root")
-        .arg(dev.join("system"))
+        .args(common::inventory_args(
+            &dev.join("home"),
+            &dev.join("system"),
+        ))
         .env("PATH", dev.join("bin"))
         .output()
         .unwrap();
@@ -134,11 +123,7 @@ fn no_host_probes_means_none() {
         .unwrap()
         .iter()
         .all(|a| a["binary"].is_null() && a["id"] != "aider"));
-    assert!(v["servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["shadow"] == false));
+    assert!(common::servers(&v).iter().all(|s| s["shadow"] == false));
 }
 
 /// Kills the child when the test ends, pass or fail.

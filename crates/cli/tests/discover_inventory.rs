@@ -2,6 +2,8 @@
 //! fixture home: every server found with the right client, scope, transport
 //! and source, and no secret value anywhere in any output.
 
+mod common;
+
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Command;
@@ -227,12 +229,7 @@ fn approval_and_auto_approve() {
 #[test]
 fn recorded_projects_without_root_and_vendored_dirs_skipped() {
     let v = json(&["inventory"], false);
-    let names: Vec<&str> = v["servers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
+    let names = common::server_names(&v);
     // Recorded by ~/.claude.json, Codex, Gemini and Cursor's workspace
     // storage: found with no --root.
     assert!(names.contains(&"playwright") && names.contains(&"openapi"));

@@ -8,7 +8,8 @@ mod peers;
 
 pub use peers::{free_port, hostile, peer, python3, repo, stdio, HttpPeer};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 /// An `mcpServers` entry running a hostile server: `python3 <path> args…`.
 pub fn python_server(path: &str, args: &[&str]) -> Value {
@@ -43,4 +44,32 @@ impl TempHome {
     pub fn system_root(&self) -> PathBuf {
         self.dir.path().join("root")
     }
+}
+
+/// `inventory --format json --no-host-probes --home HOME --system-root SYSTEM`.
+pub fn inventory_args(home: &Path, system: &Path) -> Vec<OsString> {
+    let mut a: Vec<OsString> = [
+        "inventory",
+        "--format",
+        "json",
+        "--no-host-probes",
+        "--home",
+    ]
+    .map(OsString::from)
+    .to_vec();
+    a.extend([home.into(), "--system-root".into(), system.into()]);
+    a
+}
+
+/// The `servers` array of an inventory or scan report.
+pub fn servers(report: &Value) -> &[Value] {
+    report["servers"].as_array().expect("a servers array")
+}
+
+/// The names of the report's servers, in order.
+pub fn server_names(report: &Value) -> Vec<&str> {
+    servers(report)
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect()
 }
