@@ -5,7 +5,7 @@
 //! Nothing found here is executed; files are only listed and read.
 
 use crate::dirs::Dirs;
-use crate::read::{list_dir, read_text, Read};
+use crate::read::{file_name, list_dir, read_text, Read};
 use crate::{parse, Os, Scan};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -346,18 +346,10 @@ fn npm_packages(s: &mut Scan, shadows: &mut Shadows) {
     for dir in npm_dirs(&s.dirs) {
         let mut pkgs = Vec::new();
         for p in list_dir(&dir).unwrap_or_default() {
-            let n = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let n = file_name(&p);
             if n.starts_with('@') {
                 for q in list_dir(&p).unwrap_or_default() {
-                    let m = q
-                        .file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned();
+                    let m = file_name(&q);
                     pkgs.push((format!("{n}/{m}"), q));
                 }
             } else if !n.starts_with('.') {
@@ -374,15 +366,8 @@ fn npm_packages(s: &mut Scan, shadows: &mut Shadows) {
                 .and_then(Value::as_str)
                 .map(String::from);
             let lname = name.to_lowercase();
-            for a in known().agents.iter().filter(|a| a.npm.contains(&lname)) {
-                let agent = s.agent_named(&a.id, &a.name);
-                agent
-                    .evidence
-                    .push(format!("npm package {name} in {}", dir.display()));
-                if agent.version.is_none() {
-                    agent.version = version.clone();
-                }
-            }
+            let owners = known().agents.iter().filter(|a| a.npm.contains(&lname));
+            package_evidence(s, owners, &format!("npm package {name}"), &dir, &version);
             if is_mcp_name(&name) {
                 let bin = match manifest.get("bin") {
                     Some(Value::String(_)) => Some(basename(&name).to_string()),
@@ -397,15 +382,29 @@ fn npm_packages(s: &mut Scan, shadows: &mut Shadows) {
     }
 }
 
+/// Records a global package (`what`, e.g. `npm package x`, found in `dir`) as
+/// evidence for the agents it belongs to; its version when none is known yet.
+fn package_evidence<'k>(
+    s: &mut Scan,
+    owners: impl Iterator<Item = &'k KnownAgent>,
+    what: &str,
+    dir: &Path,
+    version: &Option<String>,
+) {
+    for a in owners {
+        let agent = s.agent_named(&a.id, &a.name);
+        agent.evidence.push(format!("{what} in {}", dir.display()));
+        if agent.version.is_none() {
+            agent.version = version.clone();
+        }
+    }
+}
+
 /// `site-packages` directories: system, user, pipx and uv tool venvs.
 pub fn pip_dirs(d: &Dirs) -> Vec<PathBuf> {
     fn pythons(lib: &Path, out: &mut Vec<PathBuf>) {
         for p in list_dir(lib).unwrap_or_default() {
-            let n = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let n = file_name(&p);
             if n.starts_with("python3") {
                 out.push(p.join("site-packages"));
                 out.push(p.join("dist-packages"));
@@ -442,11 +441,7 @@ pub fn pip_dirs(d: &Dirs) -> Vec<PathBuf> {
 fn pip_packages(s: &mut Scan, shadows: &mut Shadows) {
     for dir in pip_dirs(&s.dirs) {
         for p in list_dir(&dir).unwrap_or_default() {
-            let n = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let n = file_name(&p);
             let Some(stem) = n.strip_suffix(".dist-info") else {
                 continue;
             };
@@ -455,15 +450,8 @@ fn pip_packages(s: &mut Scan, shadows: &mut Shadows) {
                 Some((a, b)) => (a.replace('_', "-").to_lowercase(), Some(b.to_string())),
                 None => (stem.replace('_', "-").to_lowercase(), None),
             };
-            for a in known().agents.iter().filter(|a| a.pip.contains(&name)) {
-                let agent = s.agent_named(&a.id, &a.name);
-                agent
-                    .evidence
-                    .push(format!("pip package {name} in {}", dir.display()));
-                if agent.version.is_none() {
-                    agent.version = version.clone();
-                }
-            }
+            let owners = known().agents.iter().filter(|a| a.pip.contains(&name));
+            package_evidence(s, owners, &format!("pip package {name}"), &dir, &version);
             if is_mcp_name(&name) {
                 let how = format!("installed as pip package {name}");
                 shadows.offer(&name, &how, p.display().to_string(), vec![name.clone()]);
@@ -503,11 +491,7 @@ pub fn extension_id(dir_name: &str) -> (String, Option<String>) {
 fn editor_extensions(s: &mut Scan) {
     for (editor, dir) in extension_dirs(&s.dirs) {
         for p in list_dir(&dir).unwrap_or_default() {
-            let n = p
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let n = file_name(&p);
             let (id, version) = extension_id(&n);
             for a in known().agents.iter().filter(|a| a.extensions.contains(&id)) {
                 let detail = format!("{editor} extension {}", version.as_deref().unwrap_or("?"));
@@ -536,11 +520,7 @@ fn processes(proc_root: &Path, shadows: &mut Shadows) {
         return;
     };
     for p in entries {
-        let pid = p
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
+        let pid = file_name(&p);
         if pid == me || !pid.bytes().all(|b| b.is_ascii_digit()) {
             continue;
         }

@@ -102,6 +102,13 @@ pub fn list_dir(dir: &Path) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
+/// The last component of a listed path as text (lossy; empty for none).
+pub fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

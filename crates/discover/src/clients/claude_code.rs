@@ -5,6 +5,7 @@
 use super::{load_servers, Client};
 use crate::dirs::{join, Dirs};
 use crate::entry::HTTP;
+use crate::read::file_name;
 use crate::Scan;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -303,12 +304,6 @@ fn instructions(s: &mut Scan, path: &Path, scope: Scope) {
         let name = file_name(path);
         s.extension(ID, ExtensionKind::Instructions, name, scope, path, None);
     }
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 fn stem(p: &Path) -> String {

@@ -6,7 +6,6 @@ use super::{load_servers, Client};
 use crate::dirs::Dirs;
 use crate::entry::HTTP;
 use crate::{Os, Scan};
-use serde_json::Value;
 use std::path::PathBuf;
 use warden_model::{ExtensionKind, Scope};
 
@@ -68,17 +67,7 @@ fn user(s: &mut Scan) {
             let Some(doc) = s.load(ID, &manifest) else {
                 continue;
             };
-            let name = doc
-                .get("name")
-                .and_then(Value::as_str)
-                .map(String::from)
-                .unwrap_or_else(|| {
-                    ext.file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned()
-                });
-            let version = doc.get("version").and_then(Value::as_str).map(String::from);
+            let (name, version) = super::manifest_name_version(&doc, &ext);
             s.extension(
                 ID,
                 ExtensionKind::Plugin,

@@ -59,11 +59,7 @@ fn plugins(s: &mut Scan, codex_home: &Path) {
     for dir in s.list(&codex_home.join("plugins")) {
         let f = dir.join(".mcp.json");
         if let Some(doc) = s.load(ID, &f) {
-            let name = dir
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .into_owned();
+            let name = crate::read::file_name(&dir);
             s.extension(
                 ID,
                 warden_model::ExtensionKind::Plugin,

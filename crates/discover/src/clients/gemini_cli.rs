@@ -67,17 +67,7 @@ fn extensions(s: &mut Scan, dir: &Path, scope: Scope, project: Option<&Path>) {
     for ext in s.list(dir) {
         let manifest = ext.join("gemini-extension.json");
         if let Some((doc, r)) = load_servers(s, ID, &manifest, "mcpServers", scope, project, SSE) {
-            let name = doc
-                .get("name")
-                .and_then(Value::as_str)
-                .map(String::from)
-                .unwrap_or_else(|| {
-                    ext.file_name()
-                        .unwrap_or_default()
-                        .to_string_lossy()
-                        .into_owned()
-                });
-            let version = doc.get("version").and_then(Value::as_str).map(String::from);
+            let (name, version) = super::manifest_name_version(&doc, &ext);
             s.extension(ID, ExtensionKind::Plugin, name, scope, &ext, version);
             if scope == Scope::Project {
                 super::approve_if_trusted(s, ID, project.unwrap_or(dir), r);

@@ -92,6 +92,14 @@ pub(crate) fn approve_if_trusted(
     }
 }
 
+/// An extension's name and version from its manifest: `name`, else the
+/// extension directory's name.
+pub(crate) fn manifest_name_version(doc: &Value, dir: &Path) -> (String, Option<String>) {
+    let text = |k: &str| doc.get(k).and_then(Value::as_str).map(String::from);
+    let name = text("name").unwrap_or_else(|| crate::read::file_name(dir));
+    (name, text("version"))
+}
+
 /// Files of the given extension directly inside `dir`, sorted.
 pub(crate) fn files_with_ext(s: &mut Scan, dir: &Path, exts: &[&str]) -> Vec<std::path::PathBuf> {
     s.list(dir)
