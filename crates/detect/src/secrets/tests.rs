@@ -231,3 +231,23 @@ fn empty_and_odd_text_does_not_panic() {
     let odd = "ghp_é\u{0}sk-ant-\u{202e}AKIA🦀".repeat(100);
     let _ = find(&odd);
 }
+
+#[test]
+fn multibyte_characters_around_and_inside_secrets_do_not_panic() {
+    // ASCII-only regexes see bytes: a match must never split a character.
+    for rule in rules() {
+        for ex in rule.examples {
+            let bounds: Vec<usize> = (0..=ex.len())
+                .filter(|&i| ex.is_char_boundary(i))
+                .step_by(3)
+                .collect();
+            for i in bounds {
+                for ins in ["é", "🦀", "\u{202e}"] {
+                    let mut t = ex.to_string();
+                    t.insert_str(i, ins);
+                    let _ = find(&t);
+                }
+            }
+        }
+    }
+}
