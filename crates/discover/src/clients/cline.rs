@@ -56,9 +56,8 @@ pub fn roo_files(d: &Dirs) -> Vec<PathBuf> {
 }
 
 fn user(s: &mut Scan) {
-    for f in files(&s.dirs) {
-        load_servers(s, ID, &f, "mcpServers", Scope::User, None, SSE);
-    }
+    let f = files(&s.dirs);
+    super::load_user_files(s, ID, f, SSE);
 }
 
 fn roo_user(s: &mut Scan) {

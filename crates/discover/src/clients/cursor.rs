@@ -21,9 +21,8 @@ pub fn files(d: &Dirs) -> Vec<PathBuf> {
 }
 
 fn user(s: &mut Scan) {
-    for f in files(&s.dirs) {
-        load_servers(s, ID, &f, "mcpServers", Scope::User, None, HTTP);
-    }
+    let f = files(&s.dirs);
+    super::load_user_files(s, ID, f, HTTP);
     let skills = s.dirs.home().join(".cursor");
     super::claude_code::tree(s, ID, &skills, Scope::User);
 }

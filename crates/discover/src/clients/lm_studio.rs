@@ -1,12 +1,11 @@
 //! LM Studio: `~/.lmstudio/mcp.json` (Cursor notation); macOS builds were
 //! also seen using `~/.cache/lm-studio/mcp.json`.
 
-use super::{load_servers, Client};
+use super::{load_user_files, Client};
 use crate::dirs::Dirs;
 use crate::entry::HTTP;
 use crate::{Os, Scan};
 use std::path::PathBuf;
-use warden_model::Scope;
 
 pub const ID: &str = "lm-studio";
 
@@ -26,9 +25,8 @@ pub fn files(d: &Dirs) -> Vec<PathBuf> {
 }
 
 fn user(s: &mut Scan) {
-    for f in files(&s.dirs) {
-        load_servers(s, ID, &f, "mcpServers", Scope::User, None, HTTP);
-    }
+    let f = files(&s.dirs);
+    load_user_files(s, ID, f, HTTP);
 }
 
 #[cfg(test)]

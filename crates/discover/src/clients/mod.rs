@@ -78,6 +78,18 @@ pub(crate) fn load_servers(
     Some((doc, r))
 }
 
+/// Adds the servers of each user-level file, each one `mcpServers` map.
+pub(crate) fn load_user_files(
+    s: &mut Scan,
+    client: &'static str,
+    files: Vec<std::path::PathBuf>,
+    dialect: Dialect,
+) {
+    for f in files {
+        load_servers(s, client, &f, "mcpServers", Scope::User, None, dialect);
+    }
+}
+
 /// Marks the project servers in `range` approved when the client trusts the
 /// project (Codex trust list, Gemini trusted folders).
 pub(crate) fn approve_if_trusted(

@@ -1,12 +1,11 @@
 //! Windsurf: `~/.codeium/windsurf/mcp_config.json` (the editor) and
 //! `~/.codeium/mcp_config.json` (the JetBrains plugin). No project file.
 
-use super::{load_servers, Client};
+use super::{load_user_files, Client};
 use crate::dirs::Dirs;
 use crate::entry::HTTP;
 use crate::Scan;
 use std::path::PathBuf;
-use warden_model::Scope;
 
 pub const ID: &str = "windsurf";
 
@@ -26,9 +25,8 @@ pub fn files(d: &Dirs) -> Vec<PathBuf> {
 }
 
 fn user(s: &mut Scan) {
-    for f in files(&s.dirs) {
-        load_servers(s, ID, &f, "mcpServers", Scope::User, None, HTTP);
-    }
+    let f = files(&s.dirs);
+    load_user_files(s, ID, f, HTTP);
 }
 
 #[cfg(test)]
