@@ -66,14 +66,7 @@ pub fn strip_jsonc(text: &str) -> String {
     while i < b.len() {
         let c = b[i];
         if in_str {
-            if c == b'\\' {
-                i += 2;
-                continue;
-            }
-            if c == b'"' {
-                in_str = false;
-            }
-            i += 1;
+            (i, in_str) = string_step(b, i);
             continue;
         }
         match c {
@@ -111,13 +104,8 @@ pub fn strip_jsonc(text: &str) -> String {
     while i < out.len() {
         let c = out[i];
         if in_str {
-            if c == b'\\' {
-                i += 2;
-                continue;
-            }
-            if c == b'"' {
-                in_str = false;
-            }
+            (i, in_str) = string_step(&out, i);
+            continue;
         } else if c == b'"' {
             in_str = true;
         } else if c == b',' {
@@ -134,6 +122,16 @@ pub fn strip_jsonc(text: &str) -> String {
     // Only ASCII bytes were replaced by ASCII spaces, and never inside a
     // multi-byte sequence, so the result is still UTF-8.
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// One step inside a JSON string at `b[i]`: the next index (an escape skips
+/// the escaped byte) and whether the scan is still inside the string.
+fn string_step(b: &[u8], i: usize) -> (usize, bool) {
+    match b[i] {
+        b'\\' => (i + 2, true),
+        b'"' => (i + 1, false),
+        _ => (i + 1, true),
+    }
 }
 
 pub fn parse_toml(text: &str) -> Result<Value, String> {
