@@ -262,61 +262,30 @@ fn parse_list(
                 let _ = idx;
                 read_heredocs(ctx, p, spans, depth, &mut pending);
             }
-            b';' => {
-                p.i += 1;
-                if p.peek() == Some(b';') {
-                    p.i += 1;
-                }
-                finish(
-                    ctx,
-                    &mut b,
-                    spans,
-                    depth,
-                    via,
-                    pipe_from.take(),
-                    false,
-                    &mut pending,
-                );
-            }
             b'&' if p.at(1) == Some(b'>') => read_redirect(ctx, p, &mut b, spans, depth, None),
-            b'&' => {
-                p.i += if p.at(1) == Some(b'&') { 2 } else { 1 };
-                finish(
+            b';' | b'&' | b'|' => {
+                // `;` `;;` `&` `&&` `||` end a command; `|` and `|&` pipe it
+                // into the next one.
+                let next = p.at(1);
+                let pipes = c == b'|' && next != Some(b'|');
+                let doubled = matches!(
+                    (c, next),
+                    (b';', Some(b';')) | (b'&', Some(b'&')) | (b'|', Some(b'|' | b'&'))
+                );
+                p.i += if doubled { 2 } else { 1 };
+                let idx = finish(
                     ctx,
                     &mut b,
                     spans,
                     depth,
                     via,
                     pipe_from.take(),
-                    false,
+                    pipes,
                     &mut pending,
                 );
-            }
-            b'|' if p.at(1) == Some(b'|') => {
-                p.i += 2;
-                finish(
-                    ctx,
-                    &mut b,
-                    spans,
-                    depth,
-                    via,
-                    pipe_from.take(),
-                    false,
-                    &mut pending,
-                );
-            }
-            b'|' => {
-                p.i += if p.at(1) == Some(b'&') { 2 } else { 1 };
-                pipe_from = finish(
-                    ctx,
-                    &mut b,
-                    spans,
-                    depth,
-                    via,
-                    pipe_from.take(),
-                    true,
-                    &mut pending,
-                );
+                if pipes {
+                    pipe_from = idx;
+                }
             }
             b'(' if b.words.is_empty() => {
                 p.i += 1;
@@ -395,18 +364,21 @@ fn fd_redirect_len(p: &P) -> Option<usize> {
 }
 
 fn skip_parens(p: &mut P) {
+    skip_balanced(p, b'(', b')');
+}
+
+/// Skips past the `close` that matches an already consumed `open` (or to the end).
+fn skip_balanced(p: &mut P, open: u8, close: u8) {
     let mut level = 1usize;
     while let Some(c) = p.peek() {
         p.i += 1;
-        match c {
-            b'(' => level += 1,
-            b')' => {
-                level -= 1;
-                if level == 0 {
-                    return;
-                }
+        if c == open {
+            level += 1;
+        } else if c == close {
+            level -= 1;
+            if level == 0 {
+                return;
             }
-            _ => {}
         }
     }
 }
@@ -621,20 +593,7 @@ fn dollar_or_backtick(ctx: &mut Ctx, p: &mut P, spans: &Spans, depth: usize, w: 
         }
         (Some(b'{'), _) => {
             p.i += 2;
-            let mut level = 1;
-            while let Some(c) = p.peek() {
-                p.i += 1;
-                match c {
-                    b'{' => level += 1,
-                    b'}' => {
-                        level -= 1;
-                        if level == 0 {
-                            break;
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            skip_balanced(p, b'{', b'}');
         }
         _ => p.i += 1,
     }
