@@ -227,6 +227,21 @@ fn parse_list(
     let mut pipe_from: Option<usize> = None;
     // Heredocs waiting for the next newline: (command index, delimiter, strip tabs).
     let mut pending: Vec<(Option<usize>, String, bool)> = Vec::new();
+    // Ends the command being built; `pipes` when it feeds the next one.
+    macro_rules! end_command {
+        ($pipes:expr) => {
+            finish(
+                ctx,
+                &mut b,
+                spans,
+                depth,
+                via,
+                pipe_from.take(),
+                $pipes,
+                &mut pending,
+            )
+        };
+    }
     loop {
         ctx.steps += 1;
         if ctx.full() {
@@ -249,17 +264,7 @@ fn parse_list(
             }
             b'\n' => {
                 p.i += 1;
-                let idx = finish(
-                    ctx,
-                    &mut b,
-                    spans,
-                    depth,
-                    via,
-                    pipe_from.take(),
-                    false,
-                    &mut pending,
-                );
-                let _ = idx;
+                end_command!(false);
                 read_heredocs(ctx, p, spans, depth, &mut pending);
             }
             b'&' if p.at(1) == Some(b'>') => read_redirect(ctx, p, &mut b, spans, depth, None),
@@ -273,16 +278,7 @@ fn parse_list(
                     (b';', Some(b';')) | (b'&', Some(b'&')) | (b'|', Some(b'|' | b'&'))
                 );
                 p.i += if doubled { 2 } else { 1 };
-                let idx = finish(
-                    ctx,
-                    &mut b,
-                    spans,
-                    depth,
-                    via,
-                    pipe_from.take(),
-                    pipes,
-                    &mut pending,
-                );
+                let idx = end_command!(pipes);
                 if pipes {
                     pipe_from = idx;
                 }
@@ -307,16 +303,7 @@ fn parse_list(
             b')' => {
                 p.i += 1;
                 if in_paren {
-                    finish(
-                        ctx,
-                        &mut b,
-                        spans,
-                        depth,
-                        via,
-                        pipe_from.take(),
-                        false,
-                        &mut pending,
-                    );
+                    end_command!(false);
                     return;
                 }
             }
@@ -332,16 +319,7 @@ fn parse_list(
             _ => read_word_into(ctx, p, &mut b, spans, depth),
         }
     }
-    finish(
-        ctx,
-        &mut b,
-        spans,
-        depth,
-        via,
-        pipe_from.take(),
-        false,
-        &mut pending,
-    );
+    end_command!(false);
     read_heredocs(ctx, p, spans, depth, &mut pending);
 }
 
