@@ -25,8 +25,12 @@ fn slot(trigram: u32) -> usize {
 }
 
 pub(super) struct KeywordFilter {
-    bits: Box<[u64]>,
-    /// (lowercased first three bytes, keyword index), sorted.
+    /// One bit per trigram slot: does any keyword start with a trigram that
+    /// hashes here? 8 KiB, the only table the per-byte loop touches.
+    bits: Box<[u64; BITS / 64]>,
+    /// `entries[first[slot]..first[slot + 1]]` are the keywords whose first
+    /// trigram hashes to `slot`, as (trigram, keyword index).
+    first: Vec<u16>,
     entries: Vec<(u32, u16)>,
     keywords: Vec<Vec<u8>>,
 }
@@ -34,23 +38,31 @@ pub(super) struct KeywordFilter {
 impl KeywordFilter {
     /// `keywords` must be at least three bytes long.
     pub(super) fn new(keywords: &[String]) -> Self {
-        let mut bits = vec![0u64; BITS / 64].into_boxed_slice();
-        let mut entries = Vec::with_capacity(keywords.len());
+        let mut bits = Box::new([0u64; BITS / 64]);
         let keywords: Vec<Vec<u8>> = keywords
             .iter()
             .map(|k| k.bytes().map(|b| LOWER[b as usize]).collect())
             .collect();
+        let mut entries: Vec<(usize, u32, u16)> = Vec::with_capacity(keywords.len());
         for (i, k) in keywords.iter().enumerate() {
             assert!(k.len() >= 3, "keyword {k:?} is shorter than 3 bytes");
             let t = (k[0] as u32) << 16 | (k[1] as u32) << 8 | k[2] as u32;
             let h = slot(t);
             bits[h >> 6] |= 1 << (h & 63);
-            entries.push((t, i as u16));
+            entries.push((h, t, i as u16));
         }
         entries.sort_unstable();
+        let mut first = vec![0u16; BITS + 1];
+        for &(h, _, _) in &entries {
+            first[h + 1] += 1;
+        }
+        for i in 0..BITS {
+            first[i + 1] += first[i];
+        }
         KeywordFilter {
             bits,
-            entries,
+            first,
+            entries: entries.into_iter().map(|(_, t, k)| (t, k)).collect(),
             keywords,
         }
     }
@@ -61,29 +73,41 @@ impl KeywordFilter {
         if n < 3 {
             return;
         }
+        let bits: &[u64; BITS / 64] = &self.bits;
         let mut t = (LOWER[hay[0] as usize] as u32) << 8 | LOWER[hay[1] as usize] as u32;
-        for i in 2..n {
-            t = ((t << 8) | LOWER[hay[i] as usize] as u32) & 0xFF_FFFF;
+        for (i, &b) in hay.iter().enumerate().skip(2) {
+            t = ((t << 8) | LOWER[b as usize] as u32) & 0xFF_FFFF;
             let h = slot(t);
-            if self.bits[h >> 6] & (1 << (h & 63)) == 0 {
+            if bits[h >> 6] & (1 << (h & 63)) != 0 {
+                self.verify(hay, i - 2, t, h, &mut hit);
+            }
+        }
+    }
+
+    /// The rare path, kept out of the byte loop so its registers stay free.
+    #[inline(never)]
+    fn verify(
+        &self,
+        hay: &[u8],
+        start: usize,
+        t: u32,
+        h: usize,
+        hit: &mut impl FnMut(usize, usize, usize),
+    ) {
+        let range = self.first[h] as usize..self.first[h + 1] as usize;
+        for &(tt, k) in &self.entries[range] {
+            if tt != t {
                 continue;
             }
-            let start = i - 2;
-            let from = self.entries.partition_point(|e| e.0 < t);
-            for &(tt, k) in &self.entries[from..] {
-                if tt != t {
-                    break;
-                }
-                let kw = &self.keywords[k as usize];
-                let end = start + kw.len();
-                if end <= n
-                    && hay[start + 3..end]
-                        .iter()
-                        .zip(&kw[3..])
-                        .all(|(a, b)| LOWER[*a as usize] == *b)
-                {
-                    hit(k as usize, start, end);
-                }
+            let kw = &self.keywords[k as usize];
+            let end = start + kw.len();
+            if end <= hay.len()
+                && hay[start + 3..end]
+                    .iter()
+                    .zip(&kw[3..])
+                    .all(|(a, b)| LOWER[*a as usize] == *b)
+            {
+                hit(k as usize, start, end);
             }
         }
     }
