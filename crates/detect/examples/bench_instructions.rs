@@ -46,39 +46,20 @@ fn pct(v: f64) -> String {
 
 /// Up to `cap` bytes of `.rs` files from the cargo registry sources, if present.
 fn source_tree(cap: usize) -> String {
-    let Some(home) = std::env::var_os("HOME") else {
-        return String::new();
-    };
-    let mut out = String::new();
-    let mut stack = vec![std::path::PathBuf::from(home).join(".cargo/registry/src")];
-    while let Some(dir) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-        entries.sort();
-        for p in entries {
-            if out.len() >= cap {
-                return out;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "rs") {
-                if let Ok(t) = std::fs::read_to_string(&p) {
-                    out.push_str(&t);
-                }
-            }
-        }
-    }
-    out
+    files_under(".cargo/registry/src", "rs", usize::MAX, cap)
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect()
 }
 
-/// Up to `max` files with extension `ext` under `$HOME/<rel>`: (path, text).
-fn files_under(rel: &str, ext: &str, max: usize) -> Vec<(String, String)> {
+/// Files with extension `ext` under `$HOME/<rel>`: (path, text), sorted
+/// depth-first, until `max` files or `max_bytes` bytes of text are read.
+fn files_under(rel: &str, ext: &str, max: usize, max_bytes: usize) -> Vec<(String, String)> {
     let Some(home) = std::env::var_os("HOME") else {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let mut bytes = 0;
     let mut stack = vec![std::path::PathBuf::from(home).join(rel)];
     while let Some(dir) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&dir) else {
@@ -87,13 +68,14 @@ fn files_under(rel: &str, ext: &str, max: usize) -> Vec<(String, String)> {
         let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
         entries.sort();
         for p in entries {
-            if out.len() >= max {
+            if out.len() >= max || bytes >= max_bytes {
                 return out;
             }
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|e| e == ext) {
                 if let Ok(t) = std::fs::read_to_string(&p) {
+                    bytes += t.len();
                     out.push((p.display().to_string(), t));
                 }
             }
@@ -222,7 +204,7 @@ fn main() {
         );
     }
     // False positives on real documentation: crate READMEs and docs are benign.
-    let docs = files_under(".cargo/registry/src", "md", 4000);
+    let docs = files_under(".cargo/registry/src", "md", 4000, usize::MAX);
     if !docs.is_empty() {
         let mut flagged = Vec::new();
         let mut hidden = 0;
