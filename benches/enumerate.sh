@@ -49,6 +49,10 @@ home_with() { # home_with DIR "name|json"...
 }
 
 now() { date +%s.%N; }
+tool_count() { # tool_count REPORT [errors] -> tools listed (and the error count)
+  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); n=sum(len(s.get('tools') or []) for s in d['servers']); print(n, len(d['errors'])) if sys.argv[2:] else print(n)" "$@"
+}
+
 scan() { # scan HOME -> prints seconds
   local t0 t1
   t0=$(now)
@@ -65,14 +69,14 @@ for s in "${servers[@]}"; do
   name="${s%%|*}"
   home_with "$work/one-$name" "$s"
   t=$(scan "$work/one-$name")
-  tools=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(s.get('tools') or []) for s in d['servers']))" "$work/one-$name/out.json")
+  tools=$(tool_count "$work/one-$name/out.json")
   printf "  %-12s %6.2fs  %3s tools\n" "$name" "$t" "$tools"
   sum=$(echo "$sum + $t" | bc -l)
   max=$(echo "if ($t > $max) $t else $max" | bc -l)
 done
 home_with "$work/all" "${servers[@]}"
 all=$(scan "$work/all")
-tools=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(s.get('tools') or []) for s in d['servers']), len(d['errors']))" "$work/all/out.json")
+tools=$(tool_count "$work/all/out.json" errors)
 printf "sum of the 10 runs:        %6.2fs\n" "$sum"
 printf "slowest single run:        %6.2fs\n" "$max"
 printf "warden scan, all 10 at once: %6.2fs  (tools, errors: %s)\n" "$all" "$tools"
@@ -90,7 +94,7 @@ for i in 0 1 2 3 4 5 6 7 8 9; do
 done
 home_with "$work/slow" "${slow[@]}"
 t=$(scan "$work/slow")
-tools=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(s.get('tools') or []) for s in d['servers']))" "$work/slow/out.json")
+tools=$(tool_count "$work/slow/out.json")
 printf "sum of start delays:         %6.2fs\n" "$sum"
 printf "slowest start delay:         %6.2fs\n" 1.4
 printf "warden scan, all 10 at once: %6.2fs  (%s tools)\n" "$t" "$tools"
