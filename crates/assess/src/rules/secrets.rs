@@ -120,25 +120,17 @@ fn scan_value(v: &str, place: &Place<'_>, project: bool, mk: &dyn Fn() -> HitBui
 fn server_places(s: &ServerDef) -> Vec<(Place<'_>, &str)> {
     let n = &s.name;
     let mut v = Vec::new();
-    for (k, val) in &s.env {
-        v.push((
-            Place {
-                label: format!("env {k}"),
-                field: format!("{n}.env.{k}"),
-                key: Some(k),
-            },
-            val.as_str(),
-        ));
-    }
-    for (k, val) in &s.headers {
-        v.push((
-            Place {
-                label: format!("header {k}"),
-                field: format!("{n}.headers.{k}"),
-                key: Some(k),
-            },
-            val.as_str(),
-        ));
+    for (what, field, map) in [("env", "env", &s.env), ("header", "headers", &s.headers)] {
+        for (k, val) in map {
+            v.push((
+                Place {
+                    label: format!("{what} {k}"),
+                    field: format!("{n}.{field}.{k}"),
+                    key: Some(k),
+                },
+                val.as_str(),
+            ));
+        }
     }
     let mut prev: Option<&str> = None;
     for (i, a) in s.args.iter().enumerate() {
