@@ -331,10 +331,7 @@ mod tests {
     #[test]
     fn broad_filesystem_positive_and_negative() {
         let f = fixture("exposure/filesystem");
-        let b: Vec<&str> = with_rule(&f, "broad-filesystem")
-            .iter()
-            .map(|x| x.server.as_deref().unwrap())
-            .collect();
+        let b = servers_with(&f, "broad-filesystem");
         assert!(
             b.contains(&"fs-home") && b.contains(&"fs-root") && b.contains(&"docker-root"),
             "{b:?}"
@@ -345,10 +342,7 @@ mod tests {
     #[test]
     fn production_positive_and_negative() {
         let f = fixture("exposure/production");
-        let p: Vec<(&str, Severity)> = with_rule(&f, "production-exposure")
-            .iter()
-            .map(|x| (x.server.as_deref().unwrap(), x.severity))
-            .collect();
+        let p = servers_with_severity(&f, "production-exposure");
         assert!(p.contains(&("prod-db", Severity::Critical)), "{p:?}"); // prod + destructive tool
         assert!(p.contains(&("aws", Severity::Medium)), "{p:?}");
         assert!(p.contains(&("kube", Severity::Medium)), "{p:?}");

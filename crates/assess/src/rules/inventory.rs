@@ -165,10 +165,7 @@ mod tests {
     #[test]
     fn unapproved_positive_and_negative() {
         let f = fixture("inventory/approved");
-        let u: Vec<&str> = with_rule(&f, "unapproved-server")
-            .iter()
-            .map(|x| x.server.as_deref().unwrap())
-            .collect();
+        let u = servers_with(&f, "unapproved-server");
         assert!(
             u.contains(&"stray") && u.contains(&"random-remote"),
             "{u:?}"

@@ -155,10 +155,7 @@ mod tests {
     #[test]
     fn insecure_transport_positive_and_negative() {
         let f = fixture("network/remote");
-        let t: Vec<(&str, Severity)> = with_rule(&f, "insecure-transport")
-            .iter()
-            .map(|x| (x.server.as_deref().unwrap(), x.severity))
-            .collect();
+        let t = servers_with_severity(&f, "insecure-transport");
         assert!(t.contains(&("plain-with-token", Severity::High)), "{t:?}");
         assert!(t.contains(&("bridge-plain", Severity::Medium)), "{t:?}");
         // A plain-HTTP proxy setting is not the server's transport.
@@ -176,10 +173,7 @@ mod tests {
     #[test]
     fn no_auth_positive_and_negative() {
         let f = fixture("network/remote");
-        let n: Vec<&str> = with_rule(&f, "no-auth")
-            .iter()
-            .map(|x| x.server.as_deref().unwrap())
-            .collect();
+        let n = servers_with(&f, "no-auth");
         assert!(n.contains(&"tls-no-creds"), "{n:?}");
         for ok in [
             "tls-with-token",

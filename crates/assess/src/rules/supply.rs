@@ -338,10 +338,7 @@ mod tests {
             intel: Some(&intel),
             scripts: &[],
         });
-        let hit: Vec<&str> = with_rule(&a.findings, "known-malicious")
-            .iter()
-            .map(|x| x.server.as_deref().unwrap())
-            .collect();
+        let hit = servers_with(&a.findings, "known-malicious");
         // The bad version, and an unpinned launch that may resolve to it.
         assert!(
             hit.contains(&"bad-version") && hit.contains(&"unpinned"),
@@ -354,10 +351,7 @@ mod tests {
     #[test]
     fn typosquat_positive_and_negative() {
         let f = fixture("supply/typosquat");
-        let t: Vec<&str> = with_rule(&f, "typosquat")
-            .iter()
-            .map(|x| x.server.as_deref().unwrap())
-            .collect();
+        let t = servers_with(&f, "typosquat");
         assert!(t.contains(&"fs-typo"), "{t:?}");
         assert!(t.contains(&"scope-typo"), "{t:?}");
         assert!(t.contains(&"git-typo"), "{t:?}");
@@ -370,10 +364,7 @@ mod tests {
     #[test]
     fn unpinned_positive_and_negative() {
         let f = fixture("supply/unpinned");
-        let u: Vec<&str> = with_rule(&f, "unpinned-package")
-            .iter()
-            .map(|x| x.server.as_deref().unwrap())
-            .collect();
+        let u = servers_with(&f, "unpinned-package");
         for bad in [
             "npx-latest",
             "npx-bare",
@@ -396,10 +387,7 @@ mod tests {
     #[test]
     fn unknown_source_positive_and_negative() {
         let f = fixture("supply/unknown");
-        let u: Vec<(&str, Severity)> = with_rule(&f, "unknown-source")
-            .iter()
-            .map(|x| (x.server.as_deref().unwrap(), x.severity))
-            .collect();
+        let u = servers_with_severity(&f, "unknown-source");
         assert!(u.contains(&("local-script", Severity::Medium)), "{u:?}");
         assert!(u.contains(&("git-pkg", Severity::High)), "{u:?}");
         assert!(u.contains(&("odd-host", Severity::Low)), "{u:?}");

@@ -9,7 +9,7 @@
 
 use crate::{assess, AssessInput};
 use serde_json::{json, Value};
-use warden_model::{Finding, Inventory, ServerSnapshot, ToolChange};
+use warden_model::{Finding, Inventory, ServerSnapshot, Severity, ToolChange};
 
 pub fn load(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/{name}.json", env!("CARGO_MANIFEST_DIR"));
@@ -115,6 +115,22 @@ pub fn with_category<'a>(f: &'a [Finding], cat: &str) -> Vec<&'a Finding> {
 
 pub fn with_rule<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a Finding> {
     f.iter().filter(|x| x.rule == rule).collect()
+}
+
+/// The servers `rule` flagged, in finding order.
+pub fn servers_with<'a>(f: &'a [Finding], rule: &str) -> Vec<&'a str> {
+    with_rule(f, rule)
+        .iter()
+        .map(|x| x.server.as_deref().unwrap())
+        .collect()
+}
+
+/// The servers `rule` flagged, with the severity of each finding.
+pub fn servers_with_severity<'a>(f: &'a [Finding], rule: &str) -> Vec<(&'a str, Severity)> {
+    with_rule(f, rule)
+        .iter()
+        .map(|x| (x.server.as_deref().unwrap(), x.severity))
+        .collect()
 }
 
 pub fn assert_no_secret_leak(f: &[Finding], secrets: &[String]) {
