@@ -127,11 +127,7 @@ pub fn enumerate(
     let deadline = Instant::now() + opts.timeout;
     match def.transport {
         Kind::Stdio => {
-            let command = def
-                .command
-                .as_deref()
-                .map(expand_env)
-                .filter(|c| !c.trim().is_empty())
+            let command = expanded_nonblank(def.command.as_deref())
                 .ok_or_else(|| fail(ErrorKind::NoCommand, vec![]))?;
             let args: Vec<String> = def.args.iter().map(|a| expand_env(a)).collect();
             let mut env = inherited_env();
@@ -151,11 +147,7 @@ pub fn enumerate(
             run(&mut session, def).map_err(|k| fail(k, session.transport.stderr_tail()))
         }
         Kind::Http | Kind::Sse => {
-            let url = def
-                .url
-                .as_deref()
-                .map(expand_env)
-                .filter(|u| !u.trim().is_empty())
+            let url = expanded_nonblank(def.url.as_deref())
                 .ok_or_else(|| fail(ErrorKind::NoUrl, vec![]))?;
             let headers = def
                 .headers
@@ -183,6 +175,11 @@ pub fn enumerate(
             }
         }
     }
+}
+
+/// A command or URL from the config with `${VAR}`s expanded; blank is missing.
+fn expanded_nonblank(v: Option<&str>) -> Option<String> {
+    v.map(expand_env).filter(|x| !x.trim().is_empty())
 }
 
 fn via_sse(
