@@ -132,6 +132,30 @@ fn parse_message(data: &str) -> Incoming {
     }
 }
 
+/// A JSON POST bounded by `deadline`: Content-Type, then the `fixed`
+/// headers, then the server's configured ones.
+fn json_post(
+    agent: &ureq::Agent,
+    url: &str,
+    deadline: Instant,
+    fixed: &[(&str, &str)],
+    headers: &BTreeMap<String, String>,
+) -> Result<ureq::RequestBuilder<ureq::typestate::WithBody>, TransportError> {
+    let mut req = agent
+        .post(url)
+        .config()
+        .timeout_global(Some(remaining(deadline)?))
+        .build()
+        .header("Content-Type", "application/json");
+    for (k, v) in fixed.iter().copied() {
+        req = req.header(k, v);
+    }
+    for (k, v) in headers {
+        req = req.header(k.as_str(), v.as_str());
+    }
+    Ok(req)
+}
+
 /// Streamable HTTP: every message is a POST to one URL; the answer comes back
 /// as JSON or as an SSE stream on that POST.
 pub(crate) struct StreamableHttp {
@@ -165,17 +189,13 @@ impl StreamableHttp {
         msg: &Value,
         deadline: Instant,
     ) -> Result<ureq::http::Response<ureq::Body>, TransportError> {
-        let mut req = self
-            .agent
-            .post(&self.url)
-            .config()
-            .timeout_global(Some(remaining(deadline)?))
-            .build()
-            .header("Content-Type", "application/json")
-            .header("Accept", "application/json, text/event-stream");
-        for (k, v) in &self.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
+        let mut req = json_post(
+            &self.agent,
+            &self.url,
+            deadline,
+            &[("Accept", "application/json, text/event-stream")],
+            &self.headers,
+        )?;
         if let Some(s) = &self.session_id {
             req = req.header("Mcp-Session-Id", s.as_str());
         }
@@ -422,16 +442,7 @@ impl LegacySse {
 
 impl Transport for LegacySse {
     fn send(&mut self, msg: &Value, deadline: Instant) -> Result<(), TransportError> {
-        let mut req = self
-            .agent
-            .post(&self.endpoint)
-            .config()
-            .timeout_global(Some(remaining(deadline)?))
-            .build()
-            .header("Content-Type", "application/json");
-        for (k, v) in &self.headers {
-            req = req.header(k.as_str(), v.as_str());
-        }
+        let req = json_post(&self.agent, &self.endpoint, deadline, &[], &self.headers)?;
         let mut resp = req
             .send(serde_json::to_vec(msg).unwrap_or_default())
             .map_err(http_error)?;
