@@ -12,9 +12,10 @@
 //! matching, and text smuggled in tag characters or variation selectors is
 //! decoded and analysed, its signals reported at the hidden run's span.
 
+use crate::secrets::KeywordFilter;
 use crate::{unicode, Match};
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
+use regex_automata::{meta, util::syntax, Input};
 use std::ops::Range;
 use std::sync::OnceLock;
 use warden_model::{Category, Evidence, Severity};
@@ -200,8 +201,10 @@ pub(crate) static SIGNALS: &[Signal] = &[
         id: "role-tag",
         title: "contains a fake chat-template role or system tag",
         weight: 0.55,
+        // "<|" spelled out per tag: the keyword scan needs three bytes.
         keywords: &[
-            "<|", "[inst", "[/inst", "[sys", "[/sys", "<<sys", "<</sys", "](#",
+            "<|im_", "<|sys", "<|use", "<|ass", "<|end", "<|beg", "<|sta", "<|eot", "[inst",
+            "[/inst", "[sys", "[/sys", "<<sys", "<</sys", "](#",
         ],
         pattern: r"\[(?:system|assistant|inst)\]\(#|<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|end_header_id|eot_id)\|>|\[/?(?:INST|SYS)\]|<</?SYS>>",
         examples: &[
@@ -545,31 +548,40 @@ const IN_COMMENT: (&str, &str, f32) = (
 const HIDDEN: (&str, &str, f32) = ("hidden-payload", "is hidden in invisible characters", 0.5);
 
 struct Compiled {
-    /// Every signal's keywords (ASCII case-insensitive).
-    keywords: AhoCorasick,
-    /// Keyword pattern index -> the signals that list it.
+    /// Every signal's keywords (ASCII case-insensitive, overlapping).
+    keywords: KeywordFilter,
+    /// Keyword index -> the signals that list it.
     owner: Vec<Vec<usize>>,
     /// Signal regexes, compiled on first need.
-    signals: Vec<OnceLock<Regex>>,
+    signals: Vec<OnceLock<meta::Regex>>,
     comment: OnceLock<Regex>,
     /// Words that introduce a cited example of an injection.
-    meta: OnceLock<Regex>,
+    meta: OnceLock<meta::Regex>,
 }
 
-fn ci_regex(p: &str) -> Regex {
-    RegexBuilder::new(&crate::shell::ascii_classes(p))
-        .case_insensitive(true)
-        .size_limit(1 << 22)
-        .build()
+/// Same syntax and matches as `regex::RegexBuilder` with `case_insensitive`,
+/// but without the literal prefilter: extracting it was a third of the
+/// compile time a hook process pays, and the regexes only run in short
+/// windows already found by the keyword scan.
+fn ci_regex(p: &str) -> meta::Regex {
+    meta::Regex::builder()
+        .configure(
+            meta::Config::new()
+                .auto_prefilter(false)
+                .nfa_size_limit(Some(1 << 22))
+                .hybrid_cache_capacity(2 << 20),
+        )
+        .syntax(syntax::Config::new().case_insensitive(true))
+        .build(&crate::shell::ascii_classes(p))
         .expect("built-in injection pattern compiles")
 }
 
 fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        // One automaton pattern per distinct keyword, owned by every signal
-        // that lists it; leftmost-longest lets the automaton use its
-        // prefilter (overlapping search cannot).
+        // One keyword per distinct literal, owned by every signal that lists
+        // it. The trigram filter builds in microseconds (the hook builds it
+        // once per process) and scans several times faster than an automaton.
         let mut pats: Vec<String> = Vec::new();
         let mut owner: Vec<Vec<usize>> = Vec::new();
         for (i, s) in SIGNALS.iter().enumerate() {
@@ -585,14 +597,7 @@ fn compiled() -> &'static Compiled {
             }
         }
         Compiled {
-            keywords: AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                // Builds in a third of the time the default DFA takes (the
-                // hook builds this once per process); scanning barely differs.
-                .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-                .build(&pats)
-                .expect("keyword automaton builds"),
+            keywords: KeywordFilter::new(&pats),
             owner,
             signals: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
             comment: OnceLock::new(),
@@ -602,7 +607,7 @@ fn compiled() -> &'static Compiled {
 }
 
 impl Compiled {
-    fn signal(&self, i: usize) -> &Regex {
+    fn signal(&self, i: usize) -> &meta::Regex {
         self.signals[i].get_or_init(|| {
             ci_regex(
                 &SIGNALS[i]
@@ -611,7 +616,7 @@ impl Compiled {
             )
         })
     }
-    fn meta(&self) -> &Regex {
+    fn meta(&self) -> &meta::Regex {
         self.meta.get_or_init(|| {
             ci_regex(r"\b(?:such\s+as|e\.g\.|for\s+example|(?:phrases?|patterns?|strings?|attacks?)\s+like|scans?\s+(?:\w+\s+)?for|detects?|flags?)\b")
         })
@@ -625,17 +630,19 @@ impl Compiled {
     /// match can be (merged, sorted). Empty: the signal cannot match.
     fn windows(&self, text: &str) -> Vec<Vec<Range<usize>>> {
         let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); SIGNALS.len()];
-        for m in self.keywords.find_iter(text) {
-            let start = m.start().saturating_sub(WINDOW);
-            let end = (m.end() + WINDOW).min(text.len());
-            for &sig in &self.owner[m.pattern().as_usize()] {
-                let w = &mut out[sig];
-                match w.last_mut() {
-                    Some(last) if start <= last.end => last.end = last.end.max(end),
-                    _ => w.push(start..end),
+        // Hits come in order of their start, so windows grow at the end.
+        self.keywords
+            .for_each_hit(text.as_bytes(), |k, kstart, kend| {
+                let start = kstart.saturating_sub(WINDOW);
+                let end = (kend + WINDOW).min(text.len());
+                for &sig in &self.owner[k] {
+                    let w = &mut out[sig];
+                    match w.last_mut() {
+                        Some(last) if start <= last.end => last.end = last.end.max(end),
+                        _ => w.push(start..end),
+                    }
                 }
-            }
-        }
+            });
         for w in &mut out {
             for r in w.iter_mut() {
                 while !text.is_char_boundary(r.start) {
@@ -680,7 +687,7 @@ fn scan(text: &str) -> Vec<Hit> {
             let hay = &text[..w.end];
             let mut at = w.start;
             std::iter::from_fn(move || {
-                let m = re.find_at(hay, at)?;
+                let m = re.find(Input::new(hay).range(at..))?;
                 at = if m.end() > m.start() {
                     m.end()
                 } else {
@@ -700,7 +707,7 @@ fn scan(text: &str) -> Vec<Hit> {
                 title: sig.title,
                 weight,
                 span: m.range(),
-                snippet: snippet(m.as_str()),
+                snippet: snippet(&text[m.range()]),
             });
         }
     }
@@ -731,7 +738,7 @@ fn scan(text: &str) -> Vec<Hit> {
 /// True when the phrase is quoted or cited as an example ("patterns such
 /// as 'ignore previous instructions'"): documentation about injection, not
 /// an injection.
-fn mentioned_not_meant(text: &str, r: Range<usize>, meta: &Regex) -> bool {
+fn mentioned_not_meant(text: &str, r: Range<usize>, meta: &meta::Regex) -> bool {
     let before = text[..r.start].chars().next_back();
     let after = text[r.end..].chars().next();
     let quote_open = |c: char| matches!(c, '"' | '\'' | '“' | '‘' | '«' | '`');

@@ -17,7 +17,7 @@ mod generated;
 mod prefilter;
 
 use crate::Match;
-use prefilter::KeywordFilter;
+pub(crate) use prefilter::KeywordFilter;
 use regex_automata::{meta, Input};
 use std::collections::HashMap;
 use std::sync::OnceLock;

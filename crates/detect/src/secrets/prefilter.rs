@@ -24,7 +24,7 @@ fn slot(trigram: u32) -> usize {
     (trigram.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
-pub(super) struct KeywordFilter {
+pub(crate) struct KeywordFilter {
     /// One bit per trigram slot: does any keyword start with a trigram that
     /// hashes here? 8 KiB, the only table the per-byte loop touches.
     bits: Box<[u64; BITS / 64]>,
@@ -37,7 +37,7 @@ pub(super) struct KeywordFilter {
 
 impl KeywordFilter {
     /// `keywords` must be at least three bytes long.
-    pub(super) fn new(keywords: &[String]) -> Self {
+    pub(crate) fn new(keywords: &[String]) -> Self {
         let mut bits = Box::new([0u64; BITS / 64]);
         let keywords: Vec<Vec<u8>> = keywords
             .iter()
@@ -68,7 +68,7 @@ impl KeywordFilter {
     }
 
     /// Calls `hit(keyword index, start, end)` for every occurrence.
-    pub(super) fn for_each_hit(&self, hay: &[u8], mut hit: impl FnMut(usize, usize, usize)) {
+    pub(crate) fn for_each_hit(&self, hay: &[u8], mut hit: impl FnMut(usize, usize, usize)) {
         let n = hay.len();
         if n < 3 {
             return;
