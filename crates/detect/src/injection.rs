@@ -671,11 +671,16 @@ struct Hit {
     snippet: String,
 }
 
-/// Signals in plain text, spans relative to `text`.
-fn scan(text: &str) -> Vec<Hit> {
+/// Signals in plain text, spans relative to `text`. With `prune`, signals
+/// are only looked for where they could form a reportable cluster (see
+/// [`prune`]): for [`find`], which reports nothing else.
+fn scan(text: &str, prune_weak: bool) -> Vec<Hit> {
     let c = compiled();
     let mut hits = Vec::new();
-    let windows = c.windows(text);
+    let mut windows = c.windows(text);
+    if prune_weak {
+        prune(text, &mut windows);
+    }
     for (i, sig) in SIGNALS.iter().enumerate() {
         if windows[i].is_empty() {
             continue;
@@ -735,6 +740,61 @@ fn scan(text: &str) -> Vec<Hit> {
     hits
 }
 
+/// Drops the windows of every stretch of text whose candidate signals could
+/// not score [`THRESHOLD`] even if all of them matched at full weight (and
+/// inside a comment). Stretches are the windows joined when closer than
+/// [`CLUSTER_GAP`]; a match lies inside its window, so no cluster spans two
+/// stretches and the clusters that can be reported are found as before.
+/// Most text that mentions one keyword ("copy", "never") is left at that,
+/// without a regex compiled or run.
+fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
+    let mut all: Vec<(usize, usize, usize)> = windows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ws)| ws.iter().map(move |w| (w.start, w.end, i)))
+        .collect();
+    if all.is_empty() {
+        return;
+    }
+    all.sort_unstable();
+    let comment = if text.contains("<!--") || text.contains("/*") {
+        IN_COMMENT.2
+    } else {
+        0.0
+    };
+    let mut keep: Vec<Range<usize>> = Vec::new();
+    let mut seen = vec![false; SIGNALS.len()];
+    let mut i = 0;
+    while i < all.len() {
+        let (start, mut end, _) = all[i];
+        seen.fill(false);
+        let mut j = i;
+        while j < all.len() && all[j].0 <= end + CLUSTER_GAP {
+            end = end.max(all[j].1);
+            seen[all[j].2] = true;
+            j += 1;
+        }
+        let miss: f32 = SIGNALS
+            .iter()
+            .zip(&seen)
+            .filter(|(_, s)| **s)
+            .map(|(sig, _)| 1.0 - sig.weight)
+            .product::<f32>()
+            * (1.0 - comment);
+        // The margin covers float rounding: pruning less is always safe.
+        if 1.0 - miss >= THRESHOLD - 1e-3 {
+            keep.push(start..end);
+        }
+        i = j;
+    }
+    for ws in windows.iter_mut() {
+        ws.retain(|w| {
+            let k = keep.partition_point(|k| k.start <= w.start);
+            k > 0 && w.end <= keep[k - 1].end
+        });
+    }
+}
+
 /// True when the phrase is quoted or cited as an example ("patterns such
 /// as 'ignore previous instructions'"): documentation about injection, not
 /// an injection.
@@ -763,18 +823,19 @@ fn snippet(s: &str) -> String {
 }
 
 /// All signals in `text`, including those in stripped and decoded hidden
-/// text, with spans in `text`.
-fn collect(text: &str) -> Vec<Hit> {
+/// text, with spans in `text`. `prune_weak`: see [`scan`]; hidden text is
+/// never pruned (a hidden payload's signals raise any cluster they join).
+fn collect(text: &str, prune_weak: bool) -> Vec<Hit> {
     let mut end = text.len().min(MAX_TEXT);
     while !text.is_char_boundary(end) {
         end -= 1;
     }
     let text = &text[..end];
     if !unicode::has_hidden(text) {
-        return scan(text);
+        return scan(text, prune_weak);
     }
     let (clean, map) = unicode::strip_with_map(text);
-    let mut hits: Vec<Hit> = scan(&clean)
+    let mut hits: Vec<Hit> = scan(&clean, false)
         .into_iter()
         .map(|mut h| {
             h.span = unicode::map_offset(&map, h.span.start)..unicode::map_offset(&map, h.span.end);
@@ -782,7 +843,7 @@ fn collect(text: &str) -> Vec<Hit> {
         })
         .collect();
     for (span, payload) in unicode::hidden_payloads(text) {
-        let inner = scan(&payload);
+        let inner = scan(&payload, false);
         if inner.is_empty() {
             continue;
         }
@@ -858,7 +919,7 @@ fn signal_match(h: &Hit) -> Match {
 
 /// Score `text` and list every signal. The score is the best cluster's.
 pub fn analyze(text: &str) -> InjectionReport {
-    let hits = collect(text);
+    let hits = collect(text, false);
     let score = clusters(&hits)
         .into_iter()
         .map(score)
@@ -872,7 +933,7 @@ pub fn analyze(text: &str) -> InjectionReport {
 /// Like [`analyze`] but judging all signals together, however far apart:
 /// for short texts that are one unit (a tool definition's strings).
 pub(crate) fn analyze_whole(text: &str) -> InjectionReport {
-    let hits = collect(text);
+    let hits = collect(text, false);
     InjectionReport {
         score: score(&hits),
         signals: hits.iter().map(signal_match).collect(),
@@ -881,7 +942,7 @@ pub(crate) fn analyze_whole(text: &str) -> InjectionReport {
 
 /// One match per cluster of signals scoring at or over [`THRESHOLD`].
 pub fn find(text: &str) -> Vec<Match> {
-    let hits = collect(text);
+    let hits = collect(text, true);
     clusters(&hits)
         .into_iter()
         .filter_map(|c| {
@@ -924,7 +985,7 @@ mod tests {
     use super::*;
 
     fn ids(text: &str) -> Vec<&'static str> {
-        collect(text).into_iter().map(|h| h.id).collect()
+        collect(text, false).into_iter().map(|h| h.id).collect()
     }
 
     #[test]
@@ -999,6 +1060,42 @@ mod tests {
         let m = find(zw);
         assert_eq!(m.len(), 1);
         assert_eq!(&zw[m[0].span.clone()], zw);
+    }
+
+    /// `find` prunes stretches that cannot reach the threshold; it must
+    /// report exactly the clusters the unpruned signals give.
+    #[test]
+    fn pruning_keeps_every_reportable_cluster() {
+        let unpruned = |t: &str| -> Vec<Match> {
+            let hits = collect(t, false);
+            clusters(&hits)
+                .into_iter()
+                .filter_map(|c| {
+                    let s = score(c);
+                    (s >= THRESHOLD).then(|| cluster_match(c, s))
+                })
+                .collect()
+        };
+        let filler = "Lorem ipsum dolor sit amet. ".repeat(20);
+        let mut texts: Vec<String> = Vec::new();
+        for s in SIGNALS {
+            for e in s.examples.iter().chain(s.counter_examples) {
+                texts.push(e.to_string());
+                for o in SIGNALS.iter().flat_map(|o| o.examples) {
+                    texts.push(format!("{e} {o}"));
+                    texts.push(format!("{e} {filler} {o}"));
+                    texts.push(format!("/* {e} */ {o}"));
+                }
+            }
+        }
+        let mut reported = 0;
+        for t in &texts {
+            let want = unpruned(t);
+            reported += want.len();
+            assert_eq!(find(t), want, "{t:?}");
+        }
+        // The check is not vacuous: many of these texts are injections.
+        assert!(reported > 1000, "{reported}");
     }
 
     #[test]

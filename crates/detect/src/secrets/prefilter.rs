@@ -19,6 +19,12 @@ const LOWER: [u8; 256] = {
 };
 
 const BITS: usize = 1 << 16;
+/// Buckets of keywords by slot (slot >> 4): the prefix sum over them is what
+/// building costs, a sixteenth of one over every slot (the hook builds two
+/// filters per process); a bucket holds a few keywords, told apart by
+/// trigram in `verify`.
+const BUCKET_SHIFT: usize = 4;
+const BUCKETS: usize = BITS >> BUCKET_SHIFT;
 
 fn slot(trigram: u32) -> usize {
     (trigram.wrapping_mul(0x9E37_79B1) >> 16) as usize
@@ -28,8 +34,8 @@ pub(crate) struct KeywordFilter {
     /// One bit per trigram slot: does any keyword start with a trigram that
     /// hashes here? 8 KiB, the only table the per-byte loop touches.
     bits: Box<[u64; BITS / 64]>,
-    /// `entries[first[slot]..first[slot + 1]]` are the keywords whose first
-    /// trigram hashes to `slot`, as (trigram, keyword index).
+    /// `entries[first[b]..first[b + 1]]` are the keywords whose first
+    /// trigram hashes to a slot of bucket `b`, as (trigram, keyword index).
     first: Vec<u16>,
     entries: Vec<(u32, u16)>,
     keywords: Vec<Vec<u8>>,
@@ -52,11 +58,11 @@ impl KeywordFilter {
             entries.push((h, t, i as u16));
         }
         entries.sort_unstable();
-        let mut first = vec![0u16; BITS + 1];
+        let mut first = vec![0u16; BUCKETS + 1];
         for &(h, _, _) in &entries {
-            first[h + 1] += 1;
+            first[(h >> BUCKET_SHIFT) + 1] += 1;
         }
-        for i in 0..BITS {
+        for i in 0..BUCKETS {
             first[i + 1] += first[i];
         }
         KeywordFilter {
@@ -94,7 +100,8 @@ impl KeywordFilter {
         h: usize,
         hit: &mut impl FnMut(usize, usize, usize),
     ) {
-        let range = self.first[h] as usize..self.first[h + 1] as usize;
+        let b = h >> BUCKET_SHIFT;
+        let range = self.first[b] as usize..self.first[b + 1] as usize;
         for &(tt, k) in &self.entries[range] {
             if tt != t {
                 continue;
