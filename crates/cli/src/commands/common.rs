@@ -9,7 +9,7 @@ use warden_model::ConfigError;
 pub struct DiscoverArgs {
     /// Audit this home directory instead of the current user's (client
     /// environment variables such as CLAUDE_CONFIG_DIR are then ignored)
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", value_parser = existing_dir)]
     pub home: Option<PathBuf>,
     /// Root under which system-wide paths (/etc, /Library, ProgramData) are read
     #[arg(long, value_name = "DIR")]
@@ -21,6 +21,18 @@ pub struct DiscoverArgs {
     /// extensions or running processes
     #[arg(long)]
     pub no_host_probes: bool,
+}
+
+/// `--home` must name a directory: a typo would otherwise audit nothing and
+/// report a clean machine. (A missing `--system-root` is a machine without
+/// managed settings, which is normal.)
+fn existing_dir(s: &str) -> Result<PathBuf, String> {
+    let p = PathBuf::from(s);
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_dir() => Ok(p),
+        Ok(_) => Err(format!("{s} is not a directory")),
+        Err(e) => Err(format!("{s}: {e}")),
+    }
 }
 
 impl DiscoverArgs {
