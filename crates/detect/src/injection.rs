@@ -550,6 +550,8 @@ const HIDDEN: (&str, &str, f32) = ("hidden-payload", "is hidden in invisible cha
 struct Compiled {
     /// Every signal's keywords (ASCII case-insensitive, overlapping).
     keywords: KeywordFilter,
+    /// The keywords, lowercase, by keyword index.
+    pats: Vec<String>,
     /// Keyword index -> the signals that list it.
     owner: Vec<Vec<usize>>,
     /// Signal regexes, compiled on first need.
@@ -598,6 +600,7 @@ fn compiled() -> &'static Compiled {
         }
         Compiled {
             keywords: KeywordFilter::new(&pats),
+            pats,
             owner,
             signals: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
             comment: OnceLock::new(),
@@ -629,21 +632,51 @@ impl Compiled {
     /// Per signal, the byte windows of `text` around its keywords where a
     /// match can be (merged, sorted). Empty: the signal cannot match.
     fn windows(&self, text: &str) -> Vec<Vec<Range<usize>>> {
-        let mut out: Vec<Vec<Range<usize>>> = vec![Vec::new(); SIGNALS.len()];
-        // Hits come in order of their start, so windows grow at the end.
+        let mut scan = InjectionScan::new();
         self.keywords
-            .for_each_hit(text.as_bytes(), |k, kstart, kend| {
-                let start = kstart.saturating_sub(WINDOW);
-                let end = (kend + WINDOW).min(text.len());
-                for &sig in &self.owner[k] {
-                    let w = &mut out[sig];
-                    match w.last_mut() {
-                        Some(last) if start <= last.end => last.end = last.end.max(end),
-                        _ => w.push(start..end),
-                    }
-                }
+            .for_each_hit(text.as_bytes(), |k, start, end| {
+                scan.hit(text, k, start, end)
             });
-        for w in &mut out {
+        scan.finish(text)
+    }
+}
+
+/// The signals' keywords, lowercase, by keyword index: a caller that scans
+/// for them along with other keywords feeds the hits to an
+/// [`InjectionScan`] (one pass over the text for several detectors).
+pub(crate) fn keywords() -> &'static [String] {
+    &compiled().pats
+}
+
+/// Signal windows built from keyword hits fed from outside; see
+/// [`find_scanned`].
+pub(crate) struct InjectionScan {
+    windows: Vec<Vec<Range<usize>>>,
+}
+
+impl InjectionScan {
+    pub(crate) fn new() -> Self {
+        InjectionScan {
+            windows: vec![Vec::new(); SIGNALS.len()],
+        }
+    }
+
+    /// Keyword `k` of [`keywords`] occurs at `kstart..kend` of `text`; hits
+    /// must come in order of their start, so windows grow at the end.
+    pub(crate) fn hit(&mut self, text: &str, k: usize, kstart: usize, kend: usize) {
+        let start = kstart.saturating_sub(WINDOW);
+        let end = (kend + WINDOW).min(text.len());
+        for &sig in &compiled().owner[k] {
+            let w = &mut self.windows[sig];
+            match w.last_mut() {
+                Some(last) if start <= last.end => last.end = last.end.max(end),
+                _ => w.push(start..end),
+            }
+        }
+    }
+
+    fn finish(mut self, text: &str) -> Vec<Vec<Range<usize>>> {
+        for w in &mut self.windows {
             for r in w.iter_mut() {
                 while !text.is_char_boundary(r.start) {
                     r.start -= 1;
@@ -653,7 +686,7 @@ impl Compiled {
                 }
             }
         }
-        out
+        self.windows
     }
 }
 
@@ -675,9 +708,13 @@ struct Hit {
 /// are only looked for where they could form a reportable cluster (see
 /// [`prune`]): for [`find`], which reports nothing else.
 fn scan(text: &str, prune_weak: bool) -> Vec<Hit> {
+    scan_in(text, compiled().windows(text), prune_weak)
+}
+
+/// [`scan`] with the signal windows already found.
+fn scan_in(text: &str, mut windows: Vec<Vec<Range<usize>>>, prune_weak: bool) -> Vec<Hit> {
     let c = compiled();
     let mut hits = Vec::new();
-    let mut windows = c.windows(text);
     if prune_weak {
         prune(text, &mut windows);
     }
@@ -942,8 +979,22 @@ pub(crate) fn analyze_whole(text: &str) -> InjectionReport {
 
 /// One match per cluster of signals scoring at or over [`THRESHOLD`].
 pub fn find(text: &str) -> Vec<Match> {
-    let hits = collect(text, true);
-    clusters(&hits)
+    reportable(&collect(text, true))
+}
+
+/// [`find`] given the keyword hits of the whole `text` (see
+/// [`InjectionScan`]). Text with hidden characters, or longer than
+/// [`MAX_TEXT`], is scanned again the way [`find`] does it.
+pub(crate) fn find_scanned(text: &str, scan: InjectionScan) -> Vec<Match> {
+    if text.len() > MAX_TEXT || unicode::has_hidden(text) {
+        return find(text);
+    }
+    reportable(&scan_in(text, scan.finish(text), true))
+}
+
+/// One match per cluster scoring at or over [`THRESHOLD`].
+fn reportable(hits: &[Hit]) -> Vec<Match> {
+    clusters(hits)
         .into_iter()
         .filter_map(|c| {
             let s = score(c);
@@ -1066,16 +1117,7 @@ mod tests {
     /// report exactly the clusters the unpruned signals give.
     #[test]
     fn pruning_keeps_every_reportable_cluster() {
-        let unpruned = |t: &str| -> Vec<Match> {
-            let hits = collect(t, false);
-            clusters(&hits)
-                .into_iter()
-                .filter_map(|c| {
-                    let s = score(c);
-                    (s >= THRESHOLD).then(|| cluster_match(c, s))
-                })
-                .collect()
-        };
+        let unpruned = |t: &str| reportable(&collect(t, false));
         let filler = "Lorem ipsum dolor sit amet. ".repeat(20);
         let mut texts: Vec<String> = Vec::new();
         for s in SIGNALS {

@@ -89,6 +89,7 @@ pub fn rules() -> &'static [SecretRule] {
 
 struct Engine {
     filter: KeywordFilter,
+    keywords: Vec<String>,
     /// For each keyword, the rules that use it.
     keyword_rules: Vec<Vec<u16>>,
     regexes: Vec<OnceLock<Option<meta::Regex>>>,
@@ -113,6 +114,7 @@ fn engine() -> &'static Engine {
         }
         Engine {
             filter: KeywordFilter::new(&keywords),
+            keywords,
             keyword_rules,
             regexes: rules().iter().map(|_| OnceLock::new()).collect(),
         }
@@ -158,17 +160,48 @@ fn ceil_char(text: &str, mut i: usize) -> usize {
 
 /// Find secrets in `text`. Spans are the secret's bytes; evidence is masked.
 pub fn find(text: &str) -> Vec<Match> {
-    let eng = engine();
-    // (rule, window start, window end), merged per rule below.
-    let mut windows: Vec<(u16, usize, usize)> = Vec::new();
-    eng.filter.for_each_hit(text.as_bytes(), |k, start, end| {
-        for &r in &eng.keyword_rules[k] {
+    let mut scan = SecretScan::default();
+    engine()
+        .filter
+        .for_each_hit(text.as_bytes(), |k, start, end| {
+            scan.hit(text, k, start, end)
+        });
+    scan.finish(text)
+}
+
+/// The keywords of the secret rules, lowercase, by keyword index: a caller
+/// that scans for them along with other keywords feeds the hits to a
+/// [`SecretScan`] (one pass over the text for several detectors).
+pub(crate) fn keywords() -> &'static [String] {
+    &engine().keywords
+}
+
+/// [`find`] fed keyword hits from outside.
+#[derive(Default)]
+pub(crate) struct SecretScan {
+    /// (rule, window start, window end), merged per rule in `finish`.
+    windows: Vec<(u16, usize, usize)>,
+}
+
+impl SecretScan {
+    /// Keyword `k` of [`keywords`] occurs at `start..end` of `text`.
+    pub(crate) fn hit(&mut self, text: &str, k: usize, start: usize, end: usize) {
+        for &r in &engine().keyword_rules[k] {
             let rule = &rules()[r as usize];
             let s = floor_char(text, start.saturating_sub(rule.lookbehind));
             let e = ceil_char(text, (end + rule.window).min(text.len()));
-            windows.push((r, s, e));
+            self.windows.push((r, s, e));
         }
-    });
+    }
+
+    /// The secrets in `text`, given every keyword hit in it.
+    pub(crate) fn finish(self, text: &str) -> Vec<Match> {
+        search_windows(text, self.windows)
+    }
+}
+
+fn search_windows(text: &str, mut windows: Vec<(u16, usize, usize)>) -> Vec<Match> {
+    let eng = engine();
     if windows.is_empty() {
         return Vec::new();
     }
