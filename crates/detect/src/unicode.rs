@@ -102,10 +102,15 @@ pub fn has_hidden(text: &str) -> bool {
 /// mostly has none). Tested 32 bytes at a time without a branch per byte,
 /// which the compiler vectorises.
 fn may_contain_hidden(text: &str) -> bool {
-    let b = text.as_bytes();
-    let mut chunks = b.chunks_exact(32);
-    let any = |c: &[u8]| c.iter().fold(false, |a, &x| a | is_candidate_byte(x));
-    chunks.any(any) || any(chunks.remainder())
+    // First a test that vectorises well (ESC or a lead byte from U+0080 on),
+    // then the exact one on the rare chunk that passes it.
+    let rough = |c: &[u8]| {
+        c.iter()
+            .fold(0u8, |a, &x| a | (x >= 0xc2) as u8 | (x == 0x1b) as u8)
+    };
+    let exact = |c: &[u8]| c.iter().any(|&x| is_candidate_byte(x));
+    let mut chunks = text.as_bytes().chunks_exact(32);
+    chunks.any(|c| rough(c) != 0 && exact(c)) || exact(chunks.remainder())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
