@@ -545,6 +545,23 @@ fn ansi_conceals(seq: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The chunked pre-check sees a hidden character at any offset, in a
+    /// whole chunk or in the remainder, and passes over Latin accents.
+    #[test]
+    fn precheck_sees_every_offset() {
+        for len in [0, 5, 31, 32, 33, 64, 100] {
+            for at in 0..=len {
+                for hidden in ["\u{200B}", "\u{202E}", "\u{1b}[31m", "\u{E0041}"] {
+                    let t = format!("{}{hidden}{}", "a".repeat(at), "b".repeat(len - at));
+                    assert!(may_contain_hidden(&t), "{len} {at} {hidden:?}");
+                    assert!(!find(&t).is_empty(), "{len} {at} {hidden:?}");
+                }
+                let plain = format!("{}éüñ{}", "a".repeat(at), "b".repeat(len - at));
+                assert!(!may_contain_hidden(&plain), "{plain:?}");
+            }
+        }
+    }
+
     fn tags(s: &str) -> String {
         s.chars()
             .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
