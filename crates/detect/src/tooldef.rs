@@ -153,32 +153,52 @@ fn cut(s: &str, n: usize) -> String {
     s.chars().take(n).collect::<String>() + "…"
 }
 
-struct Rx {
-    fill_verb: Regex,
-    sensitive: Regex,
-    very_sensitive: Regex,
-    base64: Regex,
-    desc_verb: Regex,
+/// The tool-definition regexes, each compiled on first use only: a hook
+/// process checking one MCP call often needs none or one of them.
+fn ci(p: &str) -> Regex {
+    RegexBuilder::new(&crate::shell::ascii_classes(p))
+        .case_insensitive(true)
+        .build()
+        .expect("built-in tooldef pattern compiles")
 }
 
-fn rx() -> &'static Rx {
-    static R: OnceLock<Rx> = OnceLock::new();
-    R.get_or_init(|| {
-        let ci = |p: &str| {
-            RegexBuilder::new(&crate::shell::ascii_classes(p))
-                .case_insensitive(true)
-                .build()
-                .expect("built-in tooldef pattern compiles")
-        };
-        Rx {
-            fill_verb: ci(r"\b(?:include|pass|put|fill|provide|add|append|send|insert|paste|copy|attach|must\s+contain|should\s+contain|set\s+(?:it|this)\s+to)\b"),
-            sensitive: ci(r"\b(?:conversation|chat\s+history|previous\s+messages|all\s+(?:prior\s+)?messages|system\s+prompt|(?:full|entire|whole|complete)\s+context|api[\s_-]?keys?|passwords?|secrets?|tokens?|credentials|private\s+keys?|contents?\s+of|environment\s+variables)\b|~/|\.env\b|\.ssh\b|mcp\.json"),
-            very_sensitive: ci(r"\b(?:(?:entire|whole|full|complete)\s+(?:conversation|chat|context|history)|conversation\s+(?:so\s+far|history)|chat\s+history|previous\s+messages|all\s+(?:prior\s+)?messages|system\s+prompt|private\s+keys?|contents?\s+of\s+\S*(?:~/|\.ssh|\.env|credentials|mcp\.json|id_rsa))\b|~/\.ssh|id_rsa|\.aws/credentials|mcp\.json"),
-            base64: Regex::new(r"[A-Za-z0-9+/]{40,}={0,2}").expect("base64 pattern compiles"),
-            desc_verb: ci(r"^\s*(?:this\s+tool\s+|tool\s+(?:that|to)\s+|used\s+to\s+|use\s+this\s+to\s+)?(delete|deletes|remove|removes|drop|drops|destroy|destroys|purge|purges|wipe|wipes|erase|erases|execute|executes|run|runs|write|writes|overwrite|overwrites|send|sends|post|posts|upload|uploads|move|moves|rename|renames|create|creates|update|updates|modify|modifies|edit|edits|publish|publishes|deploy|deploys|transfer|transfers|install|installs|kill|kills|terminate|terminates)\b"),
+macro_rules! lazy_regex {
+    ($name:ident, $build:expr) => {
+        fn $name() -> &'static Regex {
+            static R: OnceLock<Regex> = OnceLock::new();
+            R.get_or_init(|| $build)
         }
-    })
+    };
 }
+
+lazy_regex!(
+    fill_verb,
+    ci(
+        r"\b(?:include|pass|put|fill|provide|add|append|send|insert|paste|copy|attach|must\s+contain|should\s+contain|set\s+(?:it|this)\s+to)\b"
+    )
+);
+lazy_regex!(
+    sensitive,
+    ci(
+        r"\b(?:conversation|chat\s+history|previous\s+messages|all\s+(?:prior\s+)?messages|system\s+prompt|(?:full|entire|whole|complete)\s+context|api[\s_-]?keys?|passwords?|secrets?|tokens?|credentials|private\s+keys?|contents?\s+of|environment\s+variables)\b|~/|\.env\b|\.ssh\b|mcp\.json"
+    )
+);
+lazy_regex!(
+    very_sensitive,
+    ci(
+        r"\b(?:(?:entire|whole|full|complete)\s+(?:conversation|chat|context|history)|conversation\s+(?:so\s+far|history)|chat\s+history|previous\s+messages|all\s+(?:prior\s+)?messages|system\s+prompt|private\s+keys?|contents?\s+of\s+\S*(?:~/|\.ssh|\.env|credentials|mcp\.json|id_rsa))\b|~/\.ssh|id_rsa|\.aws/credentials|mcp\.json"
+    )
+);
+lazy_regex!(
+    base64,
+    Regex::new(r"[A-Za-z0-9+/]{40,}={0,2}").expect("base64 pattern compiles")
+);
+lazy_regex!(
+    desc_verb,
+    ci(
+        r"^\s*(?:this\s+tool\s+|tool\s+(?:that|to)\s+|used\s+to\s+|use\s+this\s+to\s+)?(delete|deletes|remove|removes|drop|drops|destroy|destroys|purge|purges|wipe|wipes|erase|erases|execute|executes|run|runs|write|writes|overwrite|overwrites|send|sends|post|posts|upload|uploads|move|moves|rename|renames|create|creates|update|updates|modify|modifies|edit|edits|publish|publishes|deploy|deploys|transfer|transfers|install|installs|kill|kills|terminate|terminates)\b"
+    )
+);
 
 /// Parameter names that exist in published attacks to carry data out.
 const CARRIER_NAMES: &[&str] = &[
@@ -314,7 +334,6 @@ fn weight(m: &Match) -> f32 {
 /// A parameter whose description asks the model to fill it with the
 /// conversation, secrets or file contents.
 fn carrier_params(fs: &[Field], out: &mut Vec<Match>) {
-    let r = rx();
     for f in fs {
         let Some(base) = f.path.strip_suffix(".description") else {
             continue;
@@ -326,12 +345,12 @@ fn carrier_params(fs: &[Field], out: &mut Vec<Match>) {
             continue;
         }
         let carrier = CARRIER_NAMES.contains(&name.to_ascii_lowercase().as_str());
-        let asks = r.fill_verb.is_match(&f.text);
+        let asks = fill_verb().is_match(&f.text);
         let hit = asks
             && if carrier {
-                r.sensitive.is_match(&f.text)
+                sensitive().is_match(&f.text)
             } else {
-                r.very_sensitive.is_match(&f.text)
+                very_sensitive().is_match(&f.text)
             };
         if hit {
             out.push(poison(
@@ -346,9 +365,13 @@ fn carrier_params(fs: &[Field], out: &mut Vec<Match>) {
 
 /// Long base64 strings that decode to readable instructions.
 fn encoded(fs: &[Field], out: &mut Vec<Match>) {
-    let r = rx();
     for f in fs {
-        for m in r.base64.find_iter(&f.text).take(10) {
+        // No 40-character run fits in a shorter field: skip the regex (and
+        // its compile, in a hook process).
+        if f.text.len() < 40 {
+            continue;
+        }
+        for m in base64().find_iter(&f.text).take(10) {
             let Some(bytes) = base64_decode(m.as_str()) else {
                 continue;
             };
@@ -597,7 +620,7 @@ fn destructive(tool: &Tool) -> Option<Match> {
         .split(['.', '\n'])
         .next()
         .unwrap_or("");
-    if let Some(c) = rx().desc_verb.captures(first_sentence) {
+    if let Some(c) = desc_verb().captures(first_sentence) {
         let verb = c[1].to_ascii_lowercase();
         let stem = verb.trim_end_matches('s');
         let sev = verb_severity(&verb)
