@@ -3,7 +3,8 @@
 //!
 //! A rolling hash of the last three bytes is tested against a 64 Kbit table
 //! (8 KiB, stays in L1); only positions whose trigram starts some keyword are
-//! checked against the keywords with that trigram. There is no dependent
+//! checked against the keywords with that trigram, once a second table says
+//! the next byte may continue one. There is no dependent
 //! load per byte as in an automaton, so it runs several times faster than an
 //! Aho-Corasick DFA on source code, and it builds in microseconds (the hook
 //! starts a process per tool call).
@@ -34,6 +35,12 @@ pub(crate) struct KeywordFilter {
     /// One bit per trigram slot: does any keyword start with a trigram that
     /// hashes here? 8 KiB, the only table the per-byte loop touches.
     bits: Box<[u64; BITS / 64]>,
+    /// Second test where `bits` passes, before the call to `verify`: the
+    /// first four bytes of keywords of four bytes or more (`con` starts a
+    /// keyword and is everywhere in code, `cons` much less), and the slots of
+    /// three-byte keywords (no fourth byte to test).
+    bits4: Box<[u64; BITS / 64]>,
+    short: Box<[u64; BITS / 64]>,
     /// `entries[first[b]..first[b + 1]]` are the keywords whose first
     /// trigram hashes to a slot of bucket `b`, as (trigram, keyword index).
     first: Vec<u16>,
@@ -45,6 +52,8 @@ impl KeywordFilter {
     /// `keywords` must be at least three bytes long.
     pub(crate) fn new(keywords: &[String]) -> Self {
         let mut bits = Box::new([0u64; BITS / 64]);
+        let mut bits4 = Box::new([0u64; BITS / 64]);
+        let mut short = Box::new([0u64; BITS / 64]);
         let keywords: Vec<Vec<u8>> = keywords
             .iter()
             .map(|k| k.bytes().map(|b| LOWER[b as usize]).collect())
@@ -55,6 +64,12 @@ impl KeywordFilter {
             let t = (k[0] as u32) << 16 | (k[1] as u32) << 8 | k[2] as u32;
             let h = slot(t);
             bits[h >> 6] |= 1 << (h & 63);
+            if k.len() == 3 {
+                short[h >> 6] |= 1 << (h & 63);
+            } else {
+                let h4 = slot(t << 8 | k[3] as u32);
+                bits4[h4 >> 6] |= 1 << (h4 & 63);
+            }
             entries.push((h, t, i as u16));
         }
         entries.sort_unstable();
@@ -67,6 +82,8 @@ impl KeywordFilter {
         }
         KeywordFilter {
             bits,
+            bits4,
+            short,
             first,
             entries: entries.into_iter().map(|(_, t, k)| (t, k)).collect(),
             keywords,
@@ -84,10 +101,20 @@ impl KeywordFilter {
         for (i, &b) in hay.iter().enumerate().skip(2) {
             t = ((t << 8) | LOWER[b as usize] as u32) & 0xFF_FFFF;
             let h = slot(t);
-            if bits[h >> 6] & (1 << (h & 63)) != 0 {
+            if bits[h >> 6] & (1 << (h & 63)) != 0 && self.may_start(hay, i, t, h) {
                 self.verify(hay, i - 2, t, h, &mut hit);
             }
         }
+    }
+
+    /// Can a keyword start with trigram `t` (slot `h`) ending at `i`?
+    #[inline(always)]
+    fn may_start(&self, hay: &[u8], i: usize, t: u32, h: usize) -> bool {
+        let Some(&next) = hay.get(i + 1) else {
+            return true;
+        };
+        let h4 = slot(t << 8 | LOWER[next as usize] as u32);
+        (self.short[h >> 6] >> (h & 63) | self.bits4[h4 >> 6] >> (h4 & 63)) & 1 != 0
     }
 
     /// The rare path, kept out of the byte loop so its registers stay free.
@@ -141,5 +168,10 @@ mod tests {
         f.for_each_hit(b"gh", |_, _, _| none += 1);
         f.for_each_hit("héllo ünïcode tokeN".as_bytes(), |_, _, _| none += 1);
         assert_eq!(none, 1);
+        // A trigram that starts a keyword but not its fourth byte; a
+        // three-byte keyword at either end.
+        hits.clear();
+        f.for_each_hit(b"sk-ghpX toke\nSK-", |k, s, e| hits.push((k, s, e)));
+        assert_eq!(hits, vec![(1, 0, 3), (1, 13, 16)]);
     }
 }
