@@ -1,7 +1,7 @@
 //! Keyword prefilter: finds every occurrence of every keyword (ASCII
 //! case-insensitive, overlapping) without a state machine.
 //!
-//! A rolling hash of the last three bytes is tested against a 64 Kbit table
+//! A hash of the three bytes at each position is tested against a 64 Kbit table
 //! (8 KiB, stays in L1); only positions whose trigram starts some keyword are
 //! checked against the keywords with that trigram, once a second table says
 //! the next byte may continue one. There is no dependent
@@ -26,6 +26,17 @@ const BITS: usize = 1 << 16;
 /// trigram in `verify`.
 const BUCKET_SHIFT: usize = 4;
 const BUCKETS: usize = BITS >> BUCKET_SHIFT;
+
+/// ASCII lowercasing of eight bytes: each byte in b'A'..=b'Z' gets 0x20.
+/// Bytes are independent (no carry crosses one); bytes over 127 are kept.
+fn lower8(w: u64) -> u64 {
+    const ONES: u64 = u64::MAX / 255;
+    let low = w & (ONES * 0x7f);
+    let at_least_a = low + ONES * (0x80 - b'A' as u64);
+    let past_z = low + ONES * (0x80 - b'Z' as u64 - 1);
+    let upper = at_least_a & !past_z & !w & (ONES * 0x80);
+    w | upper >> 2
+}
 
 fn slot(trigram: u32) -> usize {
     (trigram.wrapping_mul(0x9E37_79B1) >> 16) as usize
@@ -61,13 +72,13 @@ impl KeywordFilter {
         let mut entries: Vec<(usize, u32, u16)> = Vec::with_capacity(keywords.len());
         for (i, k) in keywords.iter().enumerate() {
             assert!(k.len() >= 3, "keyword {k:?} is shorter than 3 bytes");
-            let t = (k[0] as u32) << 16 | (k[1] as u32) << 8 | k[2] as u32;
+            let t = k[0] as u32 | (k[1] as u32) << 8 | (k[2] as u32) << 16;
             let h = slot(t);
             bits[h >> 6] |= 1 << (h & 63);
             if k.len() == 3 {
                 short[h >> 6] |= 1 << (h & 63);
             } else {
-                let h4 = slot(t << 8 | k[3] as u32);
+                let h4 = slot(t | (k[3] as u32) << 24);
                 bits4[h4 >> 6] |= 1 << (h4 & 63);
             }
             entries.push((h, t, i as u16));
@@ -92,28 +103,39 @@ impl KeywordFilter {
 
     /// Calls `hit(keyword index, start, end)` for every occurrence.
     pub(crate) fn for_each_hit(&self, hay: &[u8], mut hit: impl FnMut(usize, usize, usize)) {
-        let n = hay.len();
-        if n < 3 {
-            return;
-        }
-        let bits: &[u64; BITS / 64] = &self.bits;
-        let mut t = (LOWER[hay[0] as usize] as u32) << 8 | LOWER[hay[1] as usize] as u32;
-        for (i, &b) in hay.iter().enumerate().skip(2) {
-            t = ((t << 8) | LOWER[b as usize] as u32) & 0xFF_FFFF;
-            let h = slot(t);
-            if bits[h >> 6] & (1 << (h & 63)) != 0 && self.may_start(hay, i, t, h) {
-                self.verify(hay, i - 2, t, h, &mut hit);
+        let mut start = 0;
+        // Eight bytes lowered at once hold the trigrams of six starts: no
+        // table look-up or rolling state per byte.
+        while let Some(chunk) = hay.get(start..start + 8) {
+            let w = lower8(u64::from_le_bytes(chunk.try_into().unwrap()));
+            for j in 0..6 {
+                self.test(hay, start + j, (w >> (8 * j)) as u32 & 0xFF_FFFF, &mut hit);
             }
+            start += 6;
+        }
+        while start + 3 <= hay.len() {
+            let b = |i: usize| LOWER[hay[start + i] as usize] as u32;
+            self.test(hay, start, b(0) | b(1) << 8 | b(2) << 16, &mut hit);
+            start += 1;
         }
     }
 
-    /// Can a keyword start with trigram `t` (slot `h`) ending at `i`?
+    /// Trigram `t` (first byte lowest) at `start`.
     #[inline(always)]
-    fn may_start(&self, hay: &[u8], i: usize, t: u32, h: usize) -> bool {
-        let Some(&next) = hay.get(i + 1) else {
+    fn test(&self, hay: &[u8], start: usize, t: u32, hit: &mut impl FnMut(usize, usize, usize)) {
+        let h = slot(t);
+        if self.bits[h >> 6] & (1 << (h & 63)) != 0 && self.may_start(hay, start, t, h) {
+            self.verify(hay, start, t, h, hit);
+        }
+    }
+
+    /// Can a keyword start with trigram `t` (slot `h`) at `start`?
+    #[inline(always)]
+    fn may_start(&self, hay: &[u8], start: usize, t: u32, h: usize) -> bool {
+        let Some(&next) = hay.get(start + 3) else {
             return true;
         };
-        let h4 = slot(t << 8 | LOWER[next as usize] as u32);
+        let h4 = slot(t | (LOWER[next as usize] as u32) << 24);
         (self.short[h >> 6] >> (h & 63) | self.bits4[h4 >> 6] >> (h4 & 63)) & 1 != 0
     }
 
@@ -150,6 +172,20 @@ impl KeywordFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eight_byte_lowering_is_exact() {
+        for fill in [0u8, b'@', b'A', b'Z', b'[', b'a', 0x7f, 0xc1, 0xda, 0xff] {
+            for lane in 0..8 {
+                for v in 0..=255u8 {
+                    let mut w = [fill; 8];
+                    w[lane] = v;
+                    let want = w.map(|b| LOWER[b as usize]);
+                    assert_eq!(lower8(u64::from_le_bytes(w)).to_le_bytes(), want);
+                }
+            }
+        }
+    }
 
     #[test]
     fn finds_overlapping_case_insensitive_hits() {
