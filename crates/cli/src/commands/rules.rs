@@ -216,7 +216,7 @@ fn wrap(s: &str, width: usize, pad: &str) -> String {
 // ---- The assessment step of `warden scan` -------------------------------
 
 use crate::output::Report;
-use warden_assess::{AssessInput, Assessment, SubjectKind};
+use warden_assess::{AssessInput, SubjectKind};
 use warden_model::{Inventory, ServerSnapshot, Severity, ToolChange};
 
 /// Shell startup files searched for agents launched with
@@ -264,13 +264,14 @@ pub fn approved_list() -> Vec<String> {
 }
 
 /// Assess what discovery put in `report` and what enumeration saw
-/// (`snapshots`, and `changes` since approval); fills the report's findings.
+/// (`snapshots`, and `changes` since approval); fills the report's findings
+/// and scores.
 pub fn assess_report(
     report: &mut Report,
     snapshots: &[ServerSnapshot],
     changes: &[ToolChange],
     home: &Path,
-) -> Assessment {
+) {
     let inventory = Inventory {
         agents: report.agents.clone(),
         servers: report.servers.iter().map(|s| s.def.clone()).collect(),
@@ -287,13 +288,12 @@ pub fn assess_report(
         intel: Some(&intel),
         scripts: &scripts,
     });
-    report.findings = a.findings.clone();
-    report.scores = a.scores.clone();
-    a
+    report.findings = a.findings;
+    report.scores = a.scores;
 }
 
 /// The head of the scan table: counts, findings by severity, top risks.
-pub fn write_summary(report: &Report, a: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write_summary(report: &Report, out: &mut dyn Write) -> anyhow::Result<()> {
     use crate::output::printable;
     let tools: usize = report
         .servers
@@ -319,7 +319,7 @@ pub fn write_summary(report: &Report, a: &Assessment, out: &mut dyn Write) -> an
         .map(|s| {
             format!(
                 "{} {}",
-                a.findings.iter().filter(|f| f.severity == *s).count(),
+                report.findings.iter().filter(|f| f.severity == *s).count(),
                 s
             )
         })
@@ -327,10 +327,15 @@ pub fn write_summary(report: &Report, a: &Assessment, out: &mut dyn Write) -> an
     writeln!(
         out,
         "FINDINGS {} total: {}",
-        a.findings.len(),
+        report.findings.len(),
         counts.join(", ")
     )?;
-    let risky: Vec<_> = a.scores.iter().filter(|s| s.score > 0).take(8).collect();
+    let risky: Vec<_> = report
+        .scores
+        .iter()
+        .filter(|s| s.score > 0)
+        .take(8)
+        .collect();
     if !risky.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -356,7 +361,7 @@ pub fn write_summary(report: &Report, a: &Assessment, out: &mut dyn Write) -> an
             )?;
         }
     }
-    let top: Vec<_> = a
+    let top: Vec<_> = report
         .findings
         .iter()
         .filter(|f| f.severity >= Severity::High)
@@ -402,8 +407,8 @@ fn fit(s: &str, n: usize) -> String {
 }
 
 /// True when a finding reaches `threshold` (`--fail-on`).
-pub fn fails(a: &Assessment, threshold: Option<Severity>) -> bool {
-    threshold.is_some_and(|t| a.findings.iter().any(|f| f.severity >= t))
+pub fn fails(report: &Report, threshold: Option<Severity>) -> bool {
+    threshold.is_some_and(|t| report.findings.iter().any(|f| f.severity >= t))
 }
 
 /// The assessment rules as SARIF rule metadata (detector rules such as

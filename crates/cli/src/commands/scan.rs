@@ -5,7 +5,6 @@ use super::common::{print_errors, DiscoverArgs};
 use super::enumerate::Enumeration;
 use crate::output::{self, Format, Report};
 use std::process::ExitCode;
-use warden_assess::Assessment;
 use warden_model::Severity;
 
 /// Output formats of `scan`: the inventory formats plus SARIF and CycloneDX.
@@ -51,10 +50,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         enumerate(&mut report, &args)
     };
     // 3. assess: findings over the inventory and what enumeration saw.
-    let assessment = assess(&mut report, &enumeration, &args)?;
+    assess(&mut report, &enumeration, &args);
     // 4. output.
-    print(&report, &assessment, args.format)?;
-    if super::rules::fails(&assessment, args.fail_on) {
+    print(&report, args.format)?;
+    if super::rules::fails(&report, args.fail_on) {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
@@ -77,29 +76,23 @@ fn enumerate(report: &mut Report, args: &Args) -> Enumeration {
 /// Fills `report.findings`, most severe first, from the inventory and
 /// `enumeration.snapshots` / `enumeration.changes` (rug pulls). Reads only:
 /// Warden changes no config in a scan.
-fn assess(
-    report: &mut Report,
-    enumeration: &Enumeration,
-    args: &Args,
-) -> anyhow::Result<Assessment> {
+fn assess(report: &mut Report, enumeration: &Enumeration, args: &Args) {
     let home = args.discover.options().home;
-    let a =
-        super::rules::assess_report(report, &enumeration.snapshots, &enumeration.changes, &home);
+    super::rules::assess_report(report, &enumeration.snapshots, &enumeration.changes, &home);
     // Runtime (`warden hook`) acts on the last scan of this user's own
     // machine; another home's findings (`--home`) say nothing about it.
     if args.discover.home.is_none() {
         super::rules::save_findings(report);
     }
-    Ok(a)
 }
 
-fn print(report: &Report, a: &Assessment, format: ScanFormat) -> anyhow::Result<()> {
+fn print(report: &Report, format: ScanFormat) -> anyhow::Result<()> {
     use std::io::Write;
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     match format {
         ScanFormat::Table => {
-            super::rules::write_summary(report, a, &mut out)?;
+            super::rules::write_summary(report, &mut out)?;
             out.flush()?;
             drop(out);
             output::print(report, Format::Table)?;
