@@ -89,13 +89,18 @@ pub fn scan_with(text: &str, which: Detectors) -> Vec<Match> {
     if which.unicode {
         out.extend(crate::unicode::find(text));
     }
+    sort_by_position(&mut out);
+    out
+}
+
+/// Report order: by position, the most severe first at one position.
+fn sort_by_position(out: &mut [Match]) {
     out.sort_by(|a, b| {
         a.span
             .start
             .cmp(&b.span.start)
             .then(b.severity.cmp(&a.severity))
     });
-    out
 }
 
 /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -238,12 +243,7 @@ mod tests {
             out.extend(crate::pii::find(text));
             out.extend(crate::injection::find(text));
             out.extend(crate::unicode::find(text));
-            out.sort_by(|a, b| {
-                a.span
-                    .start
-                    .cmp(&b.span.start)
-                    .then(b.severity.cmp(&a.severity))
-            });
+            sort_by_position(&mut out);
             out
         };
         let secrets: Vec<&str> = crate::secrets::rules()

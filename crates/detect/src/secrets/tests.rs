@@ -184,13 +184,18 @@ fn every_rule_finds_its_examples_and_not_its_counter_examples() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn checksum_failure_lowers_severity() {
-    let ok = rules()
+/// The first documented example of a classic GitHub token.
+fn github_pat_example() -> &'static str {
+    rules()
         .iter()
         .find(|r| r.id == "secret.github-pat")
         .unwrap()
-        .examples[0];
+        .examples[0]
+}
+
+#[test]
+fn checksum_failure_lowers_severity() {
+    let ok = github_pat_example();
     let m = &find(ok)[0];
     assert_eq!(m.severity, Severity::Critical);
     let token = &ok[m.span.clone()];
@@ -204,11 +209,7 @@ fn checksum_failure_lowers_severity() {
 
 #[test]
 fn generic_rule_yields_to_specific() {
-    let ok = rules()
-        .iter()
-        .find(|r| r.id == "secret.github-pat")
-        .unwrap()
-        .examples[0];
+    let ok = github_pat_example();
     let m = &find(ok)[0];
     let token = &ok[m.span.clone()];
     let text = format!("api_key = \"{token}\"");
