@@ -14,7 +14,9 @@ mod rules_test;
 pub use parse::{parse_bounded, Parsed, Redirect, SimpleCommand};
 
 use crate::Match;
-use regex::{Regex, RegexBuilder};
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::WhichCaptures;
+use regex_automata::util::syntax;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use warden_model::{Category, Evidence, Severity};
@@ -96,7 +98,14 @@ pub(crate) fn ascii_classes(p: &str) -> String {
 
 /// Compile a rule pattern once per process, even when several rules share
 /// it (the build-artifact list of the `rm` rules costs ~0.3 ms to compile).
-fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, regex::Error> {
+///
+/// Built for a process that judges one short command line: no dense DFA, no
+/// literal prefilter, no capture groups, and byte-oriented ASCII classes
+/// (commands and SQL keywords are ASCII). Each of these was a large share of
+/// a Bash event's instructions in a hook process; the lazy DFA is as fast
+/// over a few hundred bytes. Matches may then end inside a character, so
+/// spans are widened to character boundaries before use.
+fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, Box<meta::BuildError>> {
     static CACHE: OnceLock<Mutex<HashMap<(&'static str, bool), Regex>>> = OnceLock::new();
     if p.is_empty() {
         return Ok(None);
@@ -105,10 +114,22 @@ fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, regex::Error> {
     if let Some(re) = cache.lock().ok().and_then(|c| c.get(&(p, ci)).cloned()) {
         return Ok(Some(re));
     }
-    let re = RegexBuilder::new(&ascii_classes(p))
-        .case_insensitive(ci)
-        .size_limit(1 << 20)
-        .build()?;
+    let re = Regex::builder()
+        .configure(
+            Regex::config()
+                .dfa(false)
+                .onepass(false)
+                .auto_prefilter(false)
+                .which_captures(WhichCaptures::Implicit)
+                .nfa_size_limit(Some(1 << 20)),
+        )
+        .syntax(
+            syntax::Config::new()
+                .case_insensitive(ci)
+                .unicode(false)
+                .utf8(false),
+        )
+        .build(&ascii_classes(p))?;
     if let Ok(mut c) = cache.lock() {
         c.insert((p, ci), re.clone());
     }
@@ -116,7 +137,7 @@ fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, regex::Error> {
 }
 
 impl Rx {
-    fn new(r: &RuleDef) -> Result<Rx, regex::Error> {
+    fn new(r: &RuleDef) -> Result<Rx, Box<meta::BuildError>> {
         Ok(Rx {
             positional_any: compile(r.positional_any, false)?,
             args_any: compile(r.args_any, false)?,
@@ -380,6 +401,18 @@ fn reads_code_from_stdin(v: &View) -> bool {
     before_dd.first().is_none_or(|p| *p == "-")
 }
 
+/// `r` widened to the nearest character boundaries of `text`.
+fn char_span(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let (mut start, mut end) = (r.start, r.end);
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while end < text.len() && !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
 fn preview(cmd: &SimpleCommand) -> String {
     let mut parts: Vec<String> = cmd.wrappers.clone();
     parts.extend(warden_model::redact_args(&cmd.argv));
@@ -411,7 +444,7 @@ pub fn analyze(cmd: &str) -> Vec<Match> {
         if let Some(m) = e
             .rx(i)
             .and_then(|rx| rx.raw.as_ref())
-            .and_then(|re| re.find(bounded).map(|m| m.range()))
+            .and_then(|re| re.find(bounded).map(|m| char_span(bounded, m.range())))
         {
             out.push(to_match(r, m.clone(), snippet(&cmd[m])));
         }
