@@ -452,16 +452,34 @@ fn unreadable_store_asks() {
     // The data dir is a regular file: the store cannot be opened.
     std::fs::write(env.data(), "not a directory").unwrap();
     assert_fail_safe(&env.hook(&pre(&env, "Bash", json!({"command": "ls"}))));
+    // A corrupt SQLite store: MCP tools need it (their snapshots) and ask.
     let std_dir = env.dir.path().join("corrupt");
     std::fs::create_dir_all(&std_dir).unwrap();
     std::fs::write(std_dir.join("warden.db"), vec![0x42u8; 8192]).unwrap();
+    let with_corrupt = |e: Value| {
+        env.hook_raw(
+            e.to_string().as_bytes(),
+            &[("WARDEN_DATA_DIR", std_dir.to_str().unwrap())],
+        )
+    };
+    let mcp = pre(&env, "mcp__github__list_issues", json!({"repo": "a/b"}));
+    assert_fail_safe(&with_corrupt(mcp));
+    // Bash needs only the audit log: decided as usual, and recorded.
+    let ls = with_corrupt(pre(&env, "Bash", json!({"command": "ls"})));
+    assert_eq!(ls, json!({}));
+    let audit = std::fs::read_to_string(std_dir.join("audit.jsonl")).unwrap();
+    assert_eq!(audit.lines().count(), 2, "{audit}");
+    // An audit log that cannot be written: nothing is allowed unrecorded.
+    let no_log = env.dir.path().join("no-log");
+    std::fs::create_dir_all(no_log.join("audit.jsonl")).unwrap();
     let a = env.hook_raw(
         pre(&env, "Bash", json!({"command": "ls"}))
             .to_string()
             .as_bytes(),
-        &[("WARDEN_DATA_DIR", std_dir.to_str().unwrap())],
+        &[("WARDEN_DATA_DIR", no_log.to_str().unwrap())],
     );
     assert_fail_safe(&a);
+    assert!(reason(&a).contains("audit log"), "{a}");
 }
 
 #[test]

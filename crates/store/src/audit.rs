@@ -1,39 +1,35 @@
-//! The hash-chained audit log of runtime decisions.
+//! The hash-chained audit log of runtime decisions: `audit.jsonl` in the data
+//! directory, one record per line, appended under an exclusive file lock.
 //!
-//! Each record stores the previous record's hash and its own hash over
-//! (sequence, previous hash, record JSON); [`Store::verify_chain`] recomputes
-//! the chain, so an edited, inserted or deleted record in the middle shows.
-//! Records hold redacted evidence only (the engine never puts a secret in an
-//! [`Event`]). Also a small key-value table for the hook's own state
-//! ("warned once about this project").
+//! A line is `{"seq":N,"prev_hash":"sha256:…","hash":"sha256:…","event":{…}}`.
+//! `hash` is the SHA-256 of `"{seq}\n{prev_hash}\n{event JSON}"` over the
+//! event's exact bytes, and `prev_hash` is the previous record's hash (the
+//! first record's is [`GENESIS`]); [`AuditLog::verify`] recomputes the chain,
+//! so an edited, inserted or deleted record shows. Records hold redacted
+//! evidence only (the engine never puts a secret in an [`Event`]).
+//!
+//! Why a file and not the SQLite store: the hook appends one record per tool
+//! call in a fresh process, and opening SQLite (schema parse, WAL index,
+//! locks: ~130 system calls) was a third of its latency budget. An append is
+//! open, lock, read the tail, write: a handful of system calls.
 
-use crate::{Store, StoreError};
-use rusqlite::{params, OptionalExtension};
+use crate::StoreError;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
 use warden_model::{fingerprint, Event};
 
-pub(crate) const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS audit_log (
-    seq        INTEGER PRIMARY KEY,
-    time       TEXT NOT NULL,
-    session_id TEXT,
-    tool_name  TEXT,
-    decision   TEXT NOT NULL,
-    rule       TEXT,
-    record     TEXT NOT NULL,
-    prev_hash  TEXT NOT NULL,
-    hash       TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS hook_state (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-";
-
-/// Records between WAL checkpoints (see [`Store::append_event`]).
-const CHECKPOINT_EVERY: i64 = 64;
+/// The audit log's file name inside the data directory.
+pub const AUDIT_FILE: &str = "audit.jsonl";
 
 /// `prev_hash` of the first record.
 pub const GENESIS: &str = "sha256:genesis";
+
+/// Bytes read from the end of the file per step when looking for the last
+/// records (doubled until enough lines are found).
+const TAIL_STEP: u64 = 16 << 10;
 
 /// One stored audit record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -44,7 +40,7 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-/// What [`Store::verify_chain`] found.
+/// What [`AuditLog::verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainStatus {
     Intact {
@@ -57,189 +53,293 @@ pub enum ChainStatus {
     },
 }
 
+/// A line as written: the event kept as its exact bytes for the hash.
+#[derive(Deserialize)]
+struct Line<'a> {
+    seq: i64,
+    prev_hash: String,
+    hash: String,
+    #[serde(borrow)]
+    event: &'a RawValue,
+}
+
 fn record_hash(seq: i64, prev: &str, record: &str) -> String {
     fingerprint(&format!("{seq}\n{prev}\n{record}"))
 }
 
-impl Store {
-    /// Tune this connection for a short-lived hook process: do not checkpoint
-    /// the WAL (and fsync) on close. Commits stay as durable as before
-    /// (`synchronous=NORMAL`); SQLite's automatic checkpoints still run, so the
-    /// WAL does not grow without bound. This takes an fsync off every tool call.
-    pub fn for_short_process(&self) -> Result<(), StoreError> {
-        self.conn()
-            .set_db_config(
-                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-                true,
-            )
-            .map(|_| ())
-            .map_err(|e| self.sql(e))
+/// The line for record `seq`, newline included, and its hash.
+pub(crate) fn format_line(seq: i64, prev: &str, record: &str) -> (String, String) {
+    let hash = record_hash(seq, prev, record);
+    (line(seq, prev, &hash, record), hash)
+}
+
+fn line(seq: i64, prev: &str, hash: &str, record: &str) -> String {
+    format!(
+        "{{\"seq\":{seq},\"prev_hash\":{},\"hash\":{},\"event\":{record}}}\n",
+        serde_json::Value::from(prev),
+        serde_json::Value::from(hash)
+    )
+}
+
+/// A record that no longer parses is shown as such, not hidden.
+fn unreadable(reason: String) -> Event {
+    Event {
+        time: String::new(),
+        origin: "unreadable".into(),
+        session_id: None,
+        event: warden_model::HookEventKind::Other,
+        tool_name: None,
+        decision: warden_model::DecisionKind::Ask,
+        rule: None,
+        reason,
+        evidence: vec![],
+    }
+}
+
+fn parse_record(line: &str, fallback_seq: i64) -> AuditRecord {
+    match serde_json::from_str::<Line>(line) {
+        Ok(l) => AuditRecord {
+            seq: l.seq,
+            event: serde_json::from_str(l.event.get())
+                .unwrap_or_else(|e| unreadable(format!("unreadable record: {e}"))),
+            prev_hash: l.prev_hash,
+            hash: l.hash,
+        },
+        Err(e) => AuditRecord {
+            seq: fallback_seq,
+            event: unreadable(format!("unreadable record: {e}")),
+            prev_hash: String::new(),
+            hash: String::new(),
+        },
+    }
+}
+
+/// The hash-chained audit log in one directory.
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    path: PathBuf,
+}
+
+impl AuditLog {
+    /// The log in `dir` (created, private to the user, if missing). The file
+    /// itself is created by the first append.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        crate::private_dir(dir)?;
+        Ok(AuditLog {
+            path: dir.join(AUDIT_FILE),
+        })
     }
 
-    /// Append one event to the chain. Safe against concurrent hooks: the
-    /// read of the last hash and the insert happen in one write transaction.
-    pub fn append_event(&self, event: &Event) -> Result<AuditRecord, StoreError> {
+    /// The log in [`crate::data_dir`].
+    pub fn open_default() -> Result<Self, StoreError> {
+        Self::open(&crate::data_dir()?)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn io(&self, source: std::io::Error) -> StoreError {
+        StoreError::Audit {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn open_append(&self) -> Result<File, StoreError> {
+        let mut o = OpenOptions::new();
+        o.read(true).append(true).create(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+        o.open(&self.path).map_err(|e| self.io(e))
+    }
+
+    /// Append one event to the chain. Safe against concurrent hooks: reading
+    /// the last record and writing the next happen under an exclusive lock.
+    pub fn append(&self, event: &Event) -> Result<AuditRecord, StoreError> {
         let record = serde_json::to_string(event).expect("Event serializes");
-        let conn = self.conn();
-        conn.execute_batch("BEGIN IMMEDIATE")
-            .map_err(|e| self.sql(e))?;
-        let result = (|| {
-            let last: Option<(i64, String)> = conn
-                .query_row(
-                    "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-                    [],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()?;
-            let (seq, prev) = match last {
-                Some((s, h)) => (s + 1, h),
-                None => (1, GENESIS.to_string()),
-            };
-            let hash = record_hash(seq, &prev, &record);
-            conn.execute(
-                "INSERT INTO audit_log (seq, time, session_id, tool_name, decision, rule, record, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    seq,
-                    event.time,
-                    event.session_id,
-                    event.tool_name,
-                    event.decision.as_str(),
-                    event.rule,
-                    record,
-                    prev,
-                    hash
-                ],
-            )?;
-            Ok(AuditRecord {
-                seq,
-                event: event.clone(),
-                prev_hash: prev,
-                hash,
-            })
-        })();
-        match result {
-            Ok(r) => {
-                conn.execute_batch("COMMIT").map_err(|e| self.sql(e))?;
-                // Short-lived processes skip the checkpoint on close; fold the
-                // WAL back now and then so opening the store stays cheap.
-                if r.seq % CHECKPOINT_EVERY == 0 {
-                    let _ = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
-                }
-                Ok(r)
+        let mut f = self.open_append()?;
+        f.lock().map_err(|e| self.io(e))?;
+        let (last, torn) = last_record(&mut f).map_err(|e| self.io(e))?;
+        let (seq, prev) = match last {
+            Some((s, h)) => (s + 1, h),
+            None => (1, GENESIS.to_string()),
+        };
+        let (mut line, hash) = format_line(seq, &prev, &record);
+        if torn {
+            // A write cut short (crash, full disk) must not swallow this one.
+            line.insert(0, '\n');
+        }
+        f.write_all(line.as_bytes()).map_err(|e| self.io(e))?;
+        Ok(AuditRecord {
+            seq,
+            event: event.clone(),
+            prev_hash: prev,
+            hash,
+        })
+    }
+
+    /// The bytes of the log, or none when it does not exist yet.
+    fn read_from(&self, offset: u64) -> Result<Vec<u8>, StoreError> {
+        let mut f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(e)),
+        };
+        f.seek(SeekFrom::Start(offset)).map_err(|e| self.io(e))?;
+        let mut buf = Vec::new();
+        f.read_to_end(&mut buf).map_err(|e| self.io(e))?;
+        Ok(buf)
+    }
+
+    /// The last `n` records, oldest first, and the byte offset where the
+    /// next record will start (for [`AuditLog::records_from`]).
+    pub fn recent(&self, n: usize) -> Result<(Vec<AuditRecord>, u64), StoreError> {
+        let len = match std::fs::metadata(&self.path) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+            Err(e) => return Err(self.io(e)),
+        };
+        let mut step = TAIL_STEP;
+        loop {
+            let start = len.saturating_sub(step);
+            let buf = self.read_from(start)?;
+            let buf = &buf[..buf.len().min((len - start) as usize)];
+            let mut text = String::from_utf8_lossy(buf).into_owned();
+            let complete = text.rfind('\n').map_or(0, |i| i + 1);
+            text.truncate(complete);
+            let mut lines: Vec<&str> = text.lines().collect();
+            // The first line of a window that does not start the file may be cut.
+            if start > 0 {
+                lines.remove(0);
             }
-            Err(e) => {
-                let _ = conn.execute_batch("ROLLBACK");
-                Err(self.sql(e))
+            if lines.len() >= n || start == 0 {
+                let skip = lines.len().saturating_sub(n);
+                let recs = lines[skip..]
+                    .iter()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|l| parse_record(l, 0))
+                    .collect();
+                return Ok((recs, start + complete as u64));
             }
+            step *= 2;
         }
     }
 
-    fn query_records(&self, sql: &str, args: &[i64]) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut stmt = self.conn().prepare(sql).map_err(|e| self.sql(e))?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .map_err(|e| self.sql(e))?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (seq, record, prev_hash, hash) = row.map_err(|e| self.sql(e))?;
-            // A record that no longer parses is shown as such, not hidden.
-            let event = serde_json::from_str(&record).unwrap_or_else(|e| Event {
-                time: String::new(),
-                origin: "unreadable".into(),
-                session_id: None,
-                event: warden_model::HookEventKind::Other,
-                tool_name: None,
-                decision: warden_model::DecisionKind::Ask,
-                rule: None,
-                reason: format!("unreadable record: {e}"),
-                evidence: vec![],
-            });
-            out.push(AuditRecord {
-                seq,
-                event,
-                prev_hash,
-                hash,
-            });
-        }
-        Ok(out)
-    }
-
-    /// The last `n` events, oldest first.
-    pub fn recent_events(&self, n: usize) -> Result<Vec<AuditRecord>, StoreError> {
-        let mut v = self.query_records(
-            "SELECT seq, record, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?1",
-            &[n as i64],
-        )?;
-        v.reverse();
-        Ok(v)
-    }
-
-    /// Events after sequence number `seq`, oldest first (for `--follow`).
-    pub fn events_after(&self, seq: i64, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
-        self.query_records(
-            "SELECT seq, record, prev_hash, hash FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            &[seq, limit as i64],
-        )
+    /// Complete records that start at or after byte `offset`, and the offset
+    /// after them (for `warden log --follow`).
+    pub fn records_from(&self, offset: u64) -> Result<(Vec<AuditRecord>, u64), StoreError> {
+        let buf = self.read_from(offset)?;
+        let complete = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let text = String::from_utf8_lossy(&buf[..complete]);
+        let recs = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| parse_record(l, 0))
+            .collect();
+        Ok((recs, offset + complete as u64))
     }
 
     /// Recompute the whole chain.
-    pub fn verify_chain(&self) -> Result<ChainStatus, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT seq, record, prev_hash, hash FROM audit_log ORDER BY seq")
-            .map_err(|e| self.sql(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.sql(e))?;
-        let mut prev = GENESIS.to_string();
-        let mut expected_seq = 1i64;
-        let mut count = 0u64;
-        while let Some(r) = rows.next().map_err(|e| self.sql(e))? {
-            let seq: i64 = r.get(0).map_err(|e| self.sql(e))?;
-            let record: String = r.get(1).map_err(|e| self.sql(e))?;
-            let prev_hash: String = r.get(2).map_err(|e| self.sql(e))?;
-            let hash: String = r.get(3).map_err(|e| self.sql(e))?;
-            let broken = |reason: String| Ok(ChainStatus::Broken { seq, reason });
-            if seq != expected_seq {
-                return broken(format!("record {expected_seq} is missing"));
+    pub fn verify(&self) -> Result<ChainStatus, StoreError> {
+        let f = match File::open(&self.path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ChainStatus::Intact { records: 0 })
             }
-            if prev_hash != prev {
+            Err(e) => return Err(self.io(e)),
+        };
+        let mut reader = BufReader::new(f);
+        let mut prev = GENESIS.to_string();
+        let mut expected = 1i64;
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            if reader.read_until(b'\n', &mut raw).map_err(|e| self.io(e))? == 0 {
+                return Ok(ChainStatus::Intact {
+                    records: (expected - 1) as u64,
+                });
+            }
+            let broken = |reason: String| {
+                Ok(ChainStatus::Broken {
+                    seq: expected,
+                    reason,
+                })
+            };
+            if raw.last() != Some(&b'\n') {
+                return broken("the last record is incomplete (cut short)".into());
+            }
+            let Ok(text) = std::str::from_utf8(&raw) else {
+                return broken("record is not valid UTF-8 (edited)".into());
+            };
+            let l = match serde_json::from_str::<Line>(text) {
+                Ok(l) => l,
+                Err(e) => return broken(format!("record does not parse ({e}): edited or cut")),
+            };
+            if l.seq > expected {
+                return broken(format!("record {expected} is missing"));
+            }
+            if l.seq < expected {
+                return broken(format!("record {} appears again (inserted)", l.seq));
+            }
+            if l.prev_hash != prev {
                 return broken("does not link to the record before it".into());
             }
-            if record_hash(seq, &prev_hash, &record) != hash {
+            if record_hash(l.seq, &l.prev_hash, l.event.get()) != l.hash {
                 return broken("content does not match its hash (edited)".into());
             }
-            prev = hash;
-            expected_seq += 1;
-            count += 1;
+            prev = l.hash;
+            expected += 1;
         }
-        Ok(ChainStatus::Intact { records: count })
     }
 
-    pub fn hook_state(&self, key: &str) -> Result<Option<String>, StoreError> {
-        self.conn()
-            .query_row("SELECT value FROM hook_state WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()
-            .map_err(|e| self.sql(e))
+    /// Write records (seq, prev_hash, hash, event JSON) carried over from an
+    /// older store to an empty log, hashes as they were stored, so the move
+    /// cannot hide an earlier edit. Returns false, writing nothing, when the
+    /// log already has records.
+    pub(crate) fn import(&self, records: &[[String; 4]]) -> Result<bool, StoreError> {
+        let mut f = self.open_append()?;
+        f.lock().map_err(|e| self.io(e))?;
+        if f.metadata().map_err(|e| self.io(e))?.len() > 0 {
+            return Ok(false);
+        }
+        let mut out = String::new();
+        for [seq, prev, hash, record] in records {
+            let seq = seq.parse().unwrap_or(0);
+            out.push_str(&line(seq, prev, hash, record));
+        }
+        f.write_all(out.as_bytes()).map_err(|e| self.io(e))?;
+        Ok(true)
     }
+}
 
-    pub fn set_hook_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn()
-            .execute(
-                "INSERT INTO hook_state (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )
-            .map(|_| ())
-            .map_err(|e| self.sql(e))
+/// The last parseable record's (seq, hash), and whether the file ends in a
+/// cut-short line. Reads backwards from the end in growing windows.
+fn last_record(f: &mut File) -> std::io::Result<(Option<(i64, String)>, bool)> {
+    let len = f.metadata()?.len();
+    if len == 0 {
+        return Ok((None, false));
+    }
+    let mut step = TAIL_STEP;
+    loop {
+        let start = len.saturating_sub(step);
+        f.seek(SeekFrom::Start(start))?;
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        Read::take(&mut *f, len - start).read_to_end(&mut buf)?;
+        let torn = buf.last() != Some(&b'\n');
+        let mut lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').collect();
+        if start > 0 {
+            lines.remove(0);
+        }
+        for l in lines.iter().rev() {
+            if let Ok(line) = serde_json::from_slice::<Line>(l) {
+                return Ok((Some((line.seq, line.hash)), torn));
+            }
+        }
+        if start == 0 {
+            return Ok((None, torn));
+        }
+        step *= 2;
     }
 }
 
@@ -265,67 +365,149 @@ mod tests {
         }
     }
 
+    fn log_with(n: usize) -> (tempfile::TempDir, AuditLog) {
+        let d = tempfile::tempdir().unwrap();
+        let log = AuditLog::open(d.path()).unwrap();
+        for i in 0..n {
+            log.append(&ev(i)).unwrap();
+        }
+        (d, log)
+    }
+
+    fn edit(log: &AuditLog, f: impl FnOnce(Vec<String>) -> Vec<String>) {
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let lines = f(text.lines().map(str::to_string).collect());
+        std::fs::write(log.path(), lines.join("\n") + "\n").unwrap();
+    }
+
     #[test]
     fn appends_reads_and_verifies() {
-        let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
-        assert_eq!(
-            s.verify_chain().unwrap(),
-            ChainStatus::Intact { records: 0 }
-        );
+        let (_d, log) = log_with(0);
+        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 0 });
+        assert!(log.recent(5).unwrap().0.is_empty());
         for i in 0..5 {
-            s.append_event(&ev(i)).unwrap();
+            log.append(&ev(i)).unwrap();
         }
-        let recent = s.recent_events(2).unwrap();
+        let (recent, end) = log.recent(2).unwrap();
         assert_eq!(recent.len(), 2);
         assert_eq!(recent[1].seq, 5);
         assert_eq!(recent[1].prev_hash, recent[0].hash);
-        assert_eq!(s.events_after(3, 10).unwrap().len(), 2);
-        assert_eq!(
-            s.verify_chain().unwrap(),
-            ChainStatus::Intact { records: 5 }
-        );
+        let mut want = ev(4);
+        want.time = recent[1].event.time.clone();
+        assert_eq!(recent[1].event, want);
+        assert_eq!(log.records_from(end).unwrap().0.len(), 0);
+        log.append(&ev(5)).unwrap();
+        let (new, end2) = log.records_from(end).unwrap();
+        assert_eq!(new.iter().map(|r| r.seq).collect::<Vec<_>>(), [6]);
+        assert!(end2 > end);
+        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 6 });
     }
 
     #[test]
-    fn detects_edits_and_deletions() {
-        let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
-        for i in 0..4 {
-            s.append_event(&ev(i)).unwrap();
+    fn recent_reads_past_one_tail_window() {
+        let (_d, log) = log_with(0);
+        let mut big = ev(0);
+        big.reason = "r".repeat(TAIL_STEP as usize);
+        for _ in 0..3 {
+            log.append(&big).unwrap();
         }
-        s.conn()
-            .execute(
-                "UPDATE audit_log SET record = replace(record, 'deny', 'allow') WHERE seq = 2",
-                [],
-            )
-            .unwrap();
+        let (recs, _) = log.recent(2).unwrap();
+        assert_eq!(recs.iter().map(|r| r.seq).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 3 });
+    }
+
+    #[test]
+    fn detects_edits_deletions_and_insertions() {
+        let (_d, log) = log_with(4);
+        edit(&log, |mut l| {
+            l[1] = l[1].replace("\"deny\"", "\"allow\"");
+            l
+        });
+        assert!(
+            matches!(log.verify().unwrap(), ChainStatus::Broken { seq: 2, ref reason } if reason.contains("edited")),
+            "{:?}",
+            log.verify()
+        );
+
+        let (_d, log) = log_with(4);
+        edit(&log, |mut l| {
+            l.remove(2);
+            l
+        });
         assert!(matches!(
-            s.verify_chain().unwrap(),
+            log.verify().unwrap(),
+            ChainStatus::Broken { seq: 3, ref reason } if reason.contains("missing")
+        ));
+
+        let (_d, log) = log_with(4);
+        edit(&log, |mut l| {
+            let dup = l[1].clone();
+            l.insert(2, dup);
+            l
+        });
+        assert!(matches!(
+            log.verify().unwrap(),
+            ChainStatus::Broken { seq: 3, .. }
+        ));
+
+        // Rewriting a record with a fresh hash breaks the next link.
+        let (_d, log) = log_with(3);
+        edit(&log, |mut l| {
+            let r = parse_record(&l[1], 0);
+            let mut e = r.event.clone();
+            e.decision = DecisionKind::Allow;
+            let body = serde_json::to_string(&e).unwrap();
+            l[1] = format_line(2, &r.prev_hash, &body).0.trim_end().to_string();
+            l
+        });
+        assert!(matches!(
+            log.verify().unwrap(),
+            ChainStatus::Broken { seq: 3, ref reason } if reason.contains("link")
+        ));
+    }
+
+    #[test]
+    fn a_cut_short_line_is_reported_and_later_records_kept() {
+        let (_d, log) = log_with(2);
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        std::fs::write(log.path(), &text[..text.len() - 10]).unwrap();
+        assert!(matches!(
+            log.verify().unwrap(),
             ChainStatus::Broken { seq: 2, .. }
         ));
-
-        let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
-        for i in 0..4 {
-            s.append_event(&ev(i)).unwrap();
-        }
-        s.conn()
-            .execute("DELETE FROM audit_log WHERE seq = 3", [])
-            .unwrap();
-        assert!(matches!(
-            s.verify_chain().unwrap(),
-            ChainStatus::Broken { seq: 4, .. }
-        ));
+        let r = log.append(&ev(9)).unwrap();
+        assert_eq!(r.seq, 2, "chains from the last whole record");
+        let (recs, _) = log.recent(5).unwrap();
+        assert_eq!(recs.len(), 3, "the cut line is shown, not hidden");
+        assert_eq!(recs[1].event.origin, "unreadable");
+        assert_eq!(recs[2].event.reason, "reason 9");
     }
 
     #[test]
-    fn hook_state_round_trips() {
-        let d = tempfile::tempdir().unwrap();
-        let s = Store::open(d.path()).unwrap();
-        assert_eq!(s.hook_state("k").unwrap(), None);
-        s.set_hook_state("k", "v1").unwrap();
-        s.set_hook_state("k", "v2").unwrap();
-        assert_eq!(s.hook_state("k").unwrap().as_deref(), Some("v2"));
+    fn concurrent_appends_keep_one_chain() {
+        let (_d, log) = log_with(0);
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let log = log.clone();
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        log.append(&ev(t * 100 + i)).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 100 });
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let (_d, log) = log_with(1);
+        let mode = std::fs::metadata(log.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
     }
 }

@@ -4,7 +4,7 @@
 //! Never fails open by accident: malformed input, a broken policy, an
 //! unreadable store, a panic or a decision that takes too long all answer
 //! `ask` (a human confirms) with the reason. Every decision is appended to the
-//! audit log.
+//! audit log. The SQLite store is opened only for the events that need it.
 
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -70,8 +70,6 @@ fn fail_safe(reason: String) -> Decision {
 /// Reads, decides, records; returns the answer. Reports the event name early
 /// so a watchdog answer can use the right output shape.
 fn handle(name_tx: &mpsc::Sender<String>) -> String {
-    // Open the store while stdin is read and parsed: it does not depend on the event.
-    let store_thread = std::thread::spawn(open_store);
     let mut buf = Vec::new();
     let read = std::io::stdin()
         .lock()
@@ -121,34 +119,36 @@ fn handle(name_tx: &mpsc::Sender<String>) -> String {
     test_faults();
 
     let action = action_from_event(&event);
-    let store = store_thread
-        .join()
-        .unwrap_or_else(|_| Err(anyhow::anyhow!("internal error opening the store")));
-    let (decision, store) = match (build_context(&action, store.as_ref().ok()), store) {
-        (Err(e), store) => (
-            fail_safe(format!("Warden could not check this action: {e}")),
-            store.ok(),
-        ),
-        (Ok(_), Err(e)) => (
-            fail_safe(format!("Warden could not check this action: {e}")),
-            None,
-        ),
-        (Ok(ctx), Ok(store)) => (warden_policy::decide(&action, &ctx), Some(store)),
+    // Only MCP tools (their snapshots) and SessionStart (warned-once state)
+    // need the SQLite store; opening it costs more than the rest of a decision.
+    let needs_store = action.event == HookEventKind::SessionStart
+        || action
+            .tool_name
+            .as_deref()
+            .and_then(warden_policy::split_mcp_name)
+            .is_some();
+    let store = needs_store.then(open_store);
+    let opened = store.as_ref().and_then(|s| s.as_ref().ok());
+    let decision = match (&store, build_context(&action, opened)) {
+        (Some(Err(e)), _) => fail_safe(format!("Warden could not check this action: {e}")),
+        (_, Err(e)) => fail_safe(format!("Warden could not check this action: {e}")),
+        (_, Ok(ctx)) => warden_policy::decide(&action, &ctx),
     };
-    let decision = match store {
-        Some(s) => match s.append_event(&event_record(&action, &decision)) {
-            Ok(_) => {
+    let audit = warden_store::AuditLog::open_default()
+        .and_then(|log| log.append(&event_record(&action, &decision)));
+    let decision = match audit {
+        Ok(_) => {
+            if let Some(Ok(s)) = &store {
                 if action.event == HookEventKind::SessionStart {
-                    remember_warning(&s, &action, &decision);
+                    remember_warning(s, &action, &decision);
                 }
-                decision
             }
-            Err(e) if decision.kind < DecisionKind::Ask => {
-                fail_safe(format!("Warden could not write its audit log: {e}"))
-            }
-            Err(_) => decision,
-        },
-        None => decision,
+            decision
+        }
+        Err(e) if decision.kind < DecisionKind::Ask => {
+            fail_safe(format!("Warden could not write its audit log: {e}"))
+        }
+        Err(_) => decision,
     };
     render(action.event, &decision)
 }
@@ -389,9 +389,9 @@ pub(crate) fn event_record(action: &Action, d: &Decision) -> Event {
     }
 }
 
-/// Record a fail-safe decision if the store can be opened at all.
+/// Record a fail-safe decision if the audit log can be written at all.
 fn record_best_effort(event_name: &str, tool: Option<String>, d: &Decision) {
-    if let Ok(s) = open_store() {
+    if let Ok(log) = warden_store::AuditLog::open_default() {
         let action = Action {
             event: hook_kind(event_name),
             origin: "claude-code-hook".into(),
@@ -402,7 +402,7 @@ fn record_best_effort(event_name: &str, tool: Option<String>, d: &Decision) {
             tool_input: Value::Null,
             content: None,
         };
-        let _ = s.append_event(&event_record(&action, d));
+        let _ = log.append(&event_record(&action, d));
     }
 }
 

@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use std::io::Write;
 use std::process::ExitCode;
 use warden_store::audit::{AuditRecord, ChainStatus};
-use warden_store::Store;
+use warden_store::{AuditLog, Store};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -66,9 +66,11 @@ fn print(out: &mut impl Write, r: &AuditRecord, format: Format) -> std::io::Resu
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let store = Store::open_default().context("cannot open Warden's store")?;
+    // Opening the store first moves an older store's audit table to the log file.
+    Store::open_default().context("cannot open Warden's store")?;
+    let log = AuditLog::open_default().context("cannot open Warden's audit log")?;
     if args.verify {
-        return Ok(match store.verify_chain()? {
+        return Ok(match log.verify()? {
             ChainStatus::Intact { records } => {
                 println!("audit log intact: {records} records, hash chain verified");
                 ExitCode::SUCCESS
@@ -87,20 +89,20 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "TIME", "SESSION", "EVENT", "TOOL", "ACTION", "RULE"
         )?;
     }
-    // Follow from the newest record, whatever `-n` showed.
-    let mut last = store.recent_events(1)?.last().map_or(0, |r| r.seq);
-    for r in store.recent_events(args.lines)? {
-        print(&mut out, &r, args.format)?;
-        last = last.max(r.seq);
+    let (recent, mut offset) = log.recent(args.lines)?;
+    for r in &recent {
+        print(&mut out, r, args.format)?;
     }
     out.flush()?;
     if args.follow {
+        // Follow from the end of the file, whatever `-n` showed.
         loop {
             std::thread::sleep(std::time::Duration::from_millis(300));
-            for r in store.events_after(last, 1000)? {
-                print(&mut out, &r, args.format)?;
-                last = r.seq;
+            let (new, next) = log.records_from(offset)?;
+            for r in &new {
+                print(&mut out, r, args.format)?;
             }
+            offset = next;
             out.flush()?;
         }
     }
