@@ -97,20 +97,61 @@ pub fn has_hidden(text: &str) -> bool {
     may_contain_hidden(text) && !runs(text).is_empty()
 }
 
-/// Cheap pre-check: every hidden character or escape starts with a byte
-/// that [`runs`] looks for (source code with accents or dashes in comments
-/// mostly has none). Tested 32 bytes at a time without a branch per byte,
-/// which the compiler vectorises.
+/// Cheap pre-check: does `text` hold a character [`runs`] acts on? Exact,
+/// so text with ordinary accents, dashes or quotes skips the walk entirely.
 fn may_contain_hidden(text: &str) -> bool {
-    // First a test that vectorises well (ESC or a lead byte from U+0080 on),
-    // then the exact one on the rare chunk that passes it.
-    let rough = |c: &[u8]| {
-        c.iter()
-            .fold(0u8, |a, &x| a | (x >= 0xc2) as u8 | (x == 0x1b) as u8)
+    next_hidden(text, 0).is_some()
+}
+
+/// The first byte offset at or after `from` where a character that [`runs`]
+/// acts on starts (ESC, or a hidden code point), if any. Chunks of 32 bytes
+/// are tested roughly without a branch per byte; only chunks that pass are
+/// looked at byte by byte.
+fn next_hidden(text: &str, from: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let exact = |at: usize, chunk: &[u8]| {
+        chunk
+            .iter()
+            .enumerate()
+            .filter(|&(_, &x)| is_candidate_byte(x))
+            .map(|(j, _)| at + j)
+            .find(|&k| hidden_at(text, k))
     };
-    let exact = |c: &[u8]| c.iter().any(|&x| is_candidate_byte(x));
-    let mut chunks = text.as_bytes().chunks_exact(32);
-    chunks.any(|c| rough(c) != 0 && exact(c)) || exact(chunks.remainder())
+    let mut at = from.min(b.len());
+    let mut chunks = b[at..].chunks_exact(32);
+    for c in chunks.by_ref() {
+        // ESC or a lead byte from U+0080 on: two comparisons per byte, which
+        // vectorise well (the six exact lead bytes take three times longer).
+        let rough = c
+            .iter()
+            .fold(0u8, |a, &x| a | u8::from(x >= 0xc2) | u8::from(x == 0x1b));
+        if rough != 0 {
+            if let Some(k) = exact(at, c) {
+                return Some(k);
+            }
+        }
+        at += 32;
+    }
+    exact(at, chunks.remainder())
+}
+
+/// Is the character starting at byte `k` one that [`runs`] acts on?
+fn hidden_at(text: &str, k: usize) -> bool {
+    // Candidate bytes are ESC or UTF-8 lead bytes: always char boundaries.
+    text.get(k..)
+        .and_then(|t| t.chars().next())
+        .is_some_and(is_hidden_char)
+}
+
+/// ESC, C1 CSI, tags, bidi controls, variation selectors and zero-width
+/// characters: everything [`runs`] looks at (it may still find one legit).
+fn is_hidden_char(c: char) -> bool {
+    c == '\u{1b}'
+        || c == '\u{9b}'
+        || is_tag(c)
+        || is_bidi(c)
+        || is_variation_selector(c)
+        || is_zero_width(c)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -336,14 +377,19 @@ fn run_end(text: &str, start: usize, f: fn(char) -> bool) -> usize {
 
 /// Every hidden run in `text`, in order.
 fn runs(text: &str) -> Vec<Run> {
+    runs_with(text, next_hidden)
+}
+
+/// [`runs`], with `next` finding where to look next (tests pass a plain
+/// byte-by-byte search to check [`next_hidden`] skips nothing that matters).
+fn runs_with(text: &str, next: fn(&str, usize) -> Option<usize>) -> Vec<Run> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < b.len() {
-        let Some(k) = b[pos..].iter().position(|&x| is_candidate_byte(x)) else {
+        let Some(k) = next(text, pos) else {
             break;
         };
-        let k = pos + k;
         // Candidate bytes are ESC or UTF-8 lead bytes: always char boundaries.
         let Some(c) = text[k..].chars().next() else {
             break;
@@ -560,6 +606,98 @@ mod tests {
                 assert!(!may_contain_hidden(&plain), "{plain:?}");
             }
         }
+    }
+
+    /// The old way to look for candidates: every candidate lead byte.
+    fn next_candidate(text: &str, from: usize) -> Option<usize> {
+        let b = text.as_bytes();
+        (from..b.len()).find(|&i| is_candidate_byte(b[i]))
+    }
+
+    fn run_keys(runs: Vec<Run>) -> Vec<(Kind, Range<usize>, Option<String>, bool)> {
+        runs.into_iter()
+            .map(|r| (r.kind, r.span, r.decoded, r.concealing))
+            .collect()
+    }
+
+    /// Every character with a candidate lead byte (and a sample of others),
+    /// at every offset around a chunk edge: the exact pre-check and the
+    /// chunked search agree with looking at each candidate byte.
+    #[test]
+    fn next_hidden_agrees_with_a_byte_by_byte_search() {
+        // All of the Basic Multilingual Plane's candidates; the plane of tags
+        // around them and a sample of the rest.
+        let chars = (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|&c| {
+            let u = c as u32;
+            let mut buf = [0; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            (is_candidate_byte(lead) && u < 0x10000)
+                || (0xE0000..0xE0400).contains(&u)
+                || u.is_multiple_of(499)
+        });
+        let mut hidden = 0;
+        for c in chars {
+            for at in [0, 31, 33] {
+                let t = format!("{}{c}é{}", "a".repeat(at), "b".repeat(40));
+                let want = (next_candidate(&t, 0) == Some(at))
+                    .then_some(at)
+                    .filter(|_| is_hidden_char(c));
+                assert_eq!(next_hidden(&t, 0), want, "{:04X} {at}", c as u32);
+                assert_eq!(may_contain_hidden(&t), want.is_some());
+                hidden += usize::from(want.is_some() && at == 0);
+            }
+        }
+        // ESC, U+009B, 128 tags, 16+240 variation selectors, 5+4 bidi, 6 zero-width.
+        assert_eq!(hidden, 1 + 1 + 128 + 256 + 9 + 6);
+    }
+
+    /// Texts mixing ASCII, ordinary non-ASCII and every kind of hidden run:
+    /// the runs found are the same as with a byte-by-byte candidate search.
+    #[test]
+    fn runs_agree_with_a_byte_by_byte_search() {
+        let pieces = [
+            "plain ascii ",
+            "é",
+            "—",
+            "“q”",
+            "日本",
+            "\u{1b}[31m",
+            "\u{1b}]0;t\u{7}",
+            "\u{9b}2J",
+            "\u{200B}",
+            "\u{200D}",
+            "\u{FEFF}",
+            "\u{180E}",
+            "\u{202E}",
+            "\u{2066}",
+            "\u{FE0F}",
+            "\u{FE00}\u{FE01}",
+            "\u{E0041}\u{E0042}",
+            "\u{E0100}\u{E0101}",
+            "👨\u{200D}👩",
+            "\u{1F3F4}\u{E0067}\u{E0062}\u{E007F}",
+            "می\u{200C}خ",
+            "\n",
+            "x",
+        ];
+        let mut seed = 7u64;
+        let mut found = 0;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = (seed >> 60) as usize + 1;
+            for k in 0..n {
+                let r = seed.rotate_left(7 * k as u32 + 3);
+                t.push_str(&"a".repeat((r >> 58) as usize));
+                t.push_str(pieces[(r % pieces.len() as u64) as usize]);
+            }
+            let want = run_keys(runs_with(&t, next_candidate));
+            found += want.len();
+            assert_eq!(run_keys(runs(&t)), want, "{t:?}");
+        }
+        assert!(found > 1000, "{found}");
     }
 
     fn tags(s: &str) -> String {
