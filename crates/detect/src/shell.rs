@@ -14,9 +14,7 @@ mod rules_test;
 pub use parse::{parse_bounded, Parsed, Redirect, SimpleCommand};
 
 use crate::Match;
-use regex_automata::meta::{self, Regex};
-use regex_automata::nfa::thompson::WhichCaptures;
-use regex_automata::util::syntax;
+use regex_lite::{Regex, RegexBuilder};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use warden_model::{Category, Evidence, Severity};
@@ -97,15 +95,13 @@ pub(crate) fn ascii_classes(p: &str) -> String {
 }
 
 /// Compile a rule pattern once per process, even when several rules share
-/// it (the build-artifact list of the `rm` rules costs ~0.3 ms to compile).
+/// it (the build-artifact list of the `rm` rules is long).
 ///
-/// Built for a process that judges one short command line: no dense DFA, no
-/// literal prefilter, no capture groups, and byte-oriented ASCII classes
-/// (commands and SQL keywords are ASCII). Each of these was a large share of
-/// a Bash event's instructions in a hook process; the lazy DFA is as fast
-/// over a few hundred bytes. Matches may then end inside a character, so
-/// spans are widened to character boundaries before use.
-fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, Box<meta::BuildError>> {
+/// `regex-lite`: a hook process judges one short command line, so compile
+/// time is what counts (regex-automata spent ~230k instructions per small
+/// pattern building its engines; regex-lite a tenth of that). Its `\w`, `\d`,
+/// `\s` and `\b` are ASCII, as commands and SQL keywords are.
+fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, regex_lite::Error> {
     static CACHE: OnceLock<Mutex<HashMap<(&'static str, bool), Regex>>> = OnceLock::new();
     if p.is_empty() {
         return Ok(None);
@@ -114,22 +110,10 @@ fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, Box<meta::BuildEr
     if let Some(re) = cache.lock().ok().and_then(|c| c.get(&(p, ci)).cloned()) {
         return Ok(Some(re));
     }
-    let re = Regex::builder()
-        .configure(
-            Regex::config()
-                .dfa(false)
-                .onepass(false)
-                .auto_prefilter(false)
-                .which_captures(WhichCaptures::Implicit)
-                .nfa_size_limit(Some(1 << 20)),
-        )
-        .syntax(
-            syntax::Config::new()
-                .case_insensitive(ci)
-                .unicode(false)
-                .utf8(false),
-        )
-        .build(&ascii_classes(p))?;
+    let re = RegexBuilder::new(p)
+        .case_insensitive(ci)
+        .size_limit(1 << 20)
+        .build()?;
     if let Ok(mut c) = cache.lock() {
         c.insert((p, ci), re.clone());
     }
@@ -137,7 +121,7 @@ fn compile(p: &'static str, ci: bool) -> Result<Option<Regex>, Box<meta::BuildEr
 }
 
 impl Rx {
-    fn new(r: &RuleDef) -> Result<Rx, Box<meta::BuildError>> {
+    fn new(r: &RuleDef) -> Result<Rx, regex_lite::Error> {
         Ok(Rx {
             positional_any: compile(r.positional_any, false)?,
             args_any: compile(r.args_any, false)?,
@@ -401,18 +385,6 @@ fn reads_code_from_stdin(v: &View) -> bool {
     before_dd.first().is_none_or(|p| *p == "-")
 }
 
-/// `r` widened to the nearest character boundaries of `text`.
-fn char_span(text: &str, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    let (mut start, mut end) = (r.start, r.end);
-    while start > 0 && !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    while end < text.len() && !text.is_char_boundary(end) {
-        end += 1;
-    }
-    start..end
-}
-
 fn preview(cmd: &SimpleCommand) -> String {
     let mut parts: Vec<String> = cmd.wrappers.clone();
     parts.extend(warden_model::redact_args(&cmd.argv));
@@ -444,7 +416,7 @@ pub fn analyze(cmd: &str) -> Vec<Match> {
         if let Some(m) = e
             .rx(i)
             .and_then(|rx| rx.raw.as_ref())
-            .and_then(|re| re.find(bounded).map(|m| char_span(bounded, m.range())))
+            .and_then(|re| re.find(bounded).map(|m| m.range()))
         {
             out.push(to_match(r, m.clone(), snippet(&cmd[m])));
         }
@@ -620,7 +592,7 @@ mod tests {
             ascii_classes(r"\bdrop\s+\w+\d"),
             r"(?-u:\b)drop\s+[0-9A-Za-z_]+[0-9]"
         );
-        let re = Regex::new(&ascii_classes(r"\bwhere\b")).unwrap();
+        let re = regex::Regex::new(&ascii_classes(r"\bwhere\b")).unwrap();
         assert!(re.is_match("delete from t where id=1"));
         assert!(!re.is_match("delete from somewhere"));
     }

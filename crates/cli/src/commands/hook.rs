@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 use std::time::Duration;
 use warden_model::{Action, Decision, DecisionKind, Event, HookEventKind};
 use warden_policy::{Context, McpFacts, PathCtx, Policy, PolicySources, ServerFinding};
@@ -27,35 +28,55 @@ const MAX_CONFIG_BYTES: u64 = 1 << 20;
 #[derive(clap::Args, Debug)]
 pub struct Args {}
 
+/// Set by the first answer written; any later one is dropped.
+static ANSWERED: AtomicBool = AtomicBool::new(false);
+/// The event's name once parsed, so a watchdog answer has the right shape.
+static EVENT_NAME: OnceLock<String> = OnceLock::new();
+
 pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
     // Panics are caught below and answered; keep their text off the terminal.
     std::panic::set_hook(Box::new(|info| {
         eprintln!("warden hook: internal error: {info}");
     }));
-    let (tx, rx) = mpsc::channel::<String>();
-    let (name_tx, name_rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        let answer = handle(&name_tx);
-        let _ = tx.send(answer);
+    // The work runs on this thread; the watchdog only sleeps, on a small
+    // stack, and never allocates, so the common path pays for no second
+    // heap arena.
+    let watchdog = std::thread::Builder::new().stack_size(128 << 10).spawn(|| {
+        std::thread::sleep(WATCHDOG);
+        answer_fail_safe("the check took too long");
     });
-    let answer = match rx.recv_timeout(WATCHDOG) {
-        Ok(a) => a,
-        Err(e) => {
-            let event = name_rx.try_recv().unwrap_or_default();
-            let why = match e {
-                mpsc::RecvTimeoutError::Timeout => "the check took too long",
-                mpsc::RecvTimeoutError::Disconnected => "internal error",
-            };
-            let d = fail_safe(format!("Warden could not check this action ({why})"));
-            record_best_effort(&event, None, &d);
-            render(hook_kind(&event), &d)
-        }
-    };
+    if watchdog.is_err() {
+        answer_fail_safe("no watchdog thread");
+    }
+    match std::panic::catch_unwind(handle) {
+        Ok(answer) => answer_once(&answer),
+        Err(_) => answer_fail_safe("internal error"),
+    }
+    // The watchdog answered first and is exiting the process.
+    loop {
+        std::thread::park();
+    }
+}
+
+/// Write `answer` and exit, unless an answer was already written. Exits at
+/// once: a stuck worker must not keep the process alive.
+fn answer_once(answer: &str) {
+    if ANSWERED.swap(true, Ordering::SeqCst) {
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "{answer}");
     let _ = out.flush();
-    // Exit now: a stuck worker thread must not keep the process alive.
     std::process::exit(0)
+}
+
+fn answer_fail_safe(why: &str) {
+    let event = EVENT_NAME.get().map(String::as_str).unwrap_or("");
+    let d = fail_safe(format!("Warden could not check this action ({why})"));
+    if !ANSWERED.load(Ordering::SeqCst) {
+        record_best_effort(event, None, &d);
+    }
+    answer_once(&render(hook_kind(event), &d));
 }
 
 fn fail_safe(reason: String) -> Decision {
@@ -69,7 +90,7 @@ fn fail_safe(reason: String) -> Decision {
 
 /// Reads, decides, records; returns the answer. Reports the event name early
 /// so a watchdog answer can use the right output shape.
-fn handle(name_tx: &mpsc::Sender<String>) -> String {
+fn handle() -> String {
     let mut buf = Vec::new();
     let read = std::io::stdin()
         .lock()
@@ -114,7 +135,7 @@ fn handle(name_tx: &mpsc::Sender<String>) -> String {
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    let _ = name_tx.send(name.clone());
+    let _ = EVENT_NAME.set(name.clone());
     #[cfg(debug_assertions)]
     test_faults();
 

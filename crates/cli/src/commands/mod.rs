@@ -50,6 +50,15 @@ pub enum Command {
     UpdateIntel(rules::UpdateIntelArgs),
 }
 
+impl Cli {
+    /// What clap parses from exactly `warden hook` (see `main`).
+    pub fn hook() -> Cli {
+        Cli {
+            command: Command::Hook(hook::Args {}),
+        }
+    }
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Scan(a) => scan::run(a),
@@ -63,5 +72,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rules(a) => rules::run_rules(a),
         Command::Explain(a) => rules::run_explain(a),
         Command::UpdateIntel(a) => rules::run_update_intel(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hook_fast_path_is_what_clap_parses() {
+        assert_eq!(
+            format!("{:?}", Cli::parse_from(["warden", "hook"])),
+            format!("{:?}", Cli::hook())
+        );
     }
 }
