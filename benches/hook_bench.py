@@ -247,11 +247,18 @@ def main():
         print("dcg could not be built (%s): comparison skipped" % e)
         return
     bash = [e for k, e in events if k == "bash"]
-    w_t, _ = time_runs([warden, "hook"], bash, env, proj)
-    d_t, _ = time_runs([dcg], bash, env, proj)
+    # Interleaved, event by event, so a change in machine load hits both alike.
+    w_t, d_t = [], []
+    CPU[warden], CPU[dcg] = [], []
+    for e in bash:
+        w_t += time_runs([warden, "hook"], [e], env, proj)[0]
+        d_t += time_runs([dcg], [e], env, proj)[0]
     print(summary("warden hook, Bash events", w_t))
     print(summary("dcg, same Bash events", d_t))
-    print("ratio dcg/warden: p50 %.1fx, p99 %.1fx" % (pct(d_t, 50) / pct(w_t, 50), pct(d_t, 99) / pct(w_t, 99)))
+    print("ratio dcg/warden: p50 %.1fx, p99 %.1fx (wall); CPU time p50 %.1fx, mean %.1fx" % (
+        pct(d_t, 50) / pct(w_t, 50), pct(d_t, 99) / pct(w_t, 99),
+        pct(CPU[dcg], 50) / max(pct(CPU[warden], 50), 1e-9),
+        statistics.mean(CPU[dcg]) / max(statistics.mean(CPU[warden]), 1e-9)))
 
     print("\n%-62s %-8s %-8s %s" % ("command", "warden", "dcg", "kind"))
     for cmd, why in MUST_STOP:
