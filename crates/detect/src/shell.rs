@@ -150,7 +150,7 @@ fn engine() -> &'static Engine {
     static E: OnceLock<Engine> = OnceLock::new();
     E.get_or_init(|| {
         let mut e = Engine {
-            by_program: HashMap::new(),
+            by_program: HashMap::with_capacity(generated::RULES.len() * 2),
             prefixed: Vec::new(),
             any_program: Vec::new(),
             raw: Vec::new(),

@@ -28,8 +28,8 @@ pub const AUDIT_FILE: &str = "audit.jsonl";
 pub const GENESIS: &str = "sha256:genesis";
 
 /// Bytes read from the end of the file per step when looking for the last
-/// records (doubled until enough lines are found).
-const TAIL_STEP: u64 = 16 << 10;
+/// records (doubled until enough lines are found). A record is ~0.5 KiB.
+const TAIL_STEP: u64 = 4 << 10;
 
 /// One stored audit record.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -327,11 +327,13 @@ fn last_record(f: &mut File) -> std::io::Result<(Option<(i64, String)>, bool)> {
         let mut buf = Vec::with_capacity((len - start) as usize);
         Read::take(&mut *f, len - start).read_to_end(&mut buf)?;
         let torn = buf.last() != Some(&b'\n');
-        let mut lines: Vec<&[u8]> = buf.split(|&b| b == b'\n').collect();
-        if start > 0 {
-            lines.remove(0);
-        }
-        for l in lines.iter().rev() {
+        // From the end, lazily: the last line is almost always the answer.
+        let mut lines = buf.rsplit(|&b| b == b'\n').peekable();
+        while let Some(l) = lines.next() {
+            // The first line of a window that does not start the file may be cut.
+            if start > 0 && lines.peek().is_none() {
+                break;
+            }
             if let Ok(line) = serde_json::from_slice::<Line>(l) {
                 return Ok((Some((line.seq, line.hash)), torn));
             }
