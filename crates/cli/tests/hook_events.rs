@@ -546,6 +546,8 @@ fn audit_log_records_every_decision() {
         .collect();
     assert_eq!(recs.len(), 3);
     assert_eq!(recs[1]["prev_hash"], recs[0]["hash"]);
+    let head = recs[2]["hash"].as_str().unwrap();
+    assert!(out.contains(&format!("(head {head})")), "{out}");
     assert_eq!(
         recs[1]["event"]["session_id"],
         "0a398a18-9b64-414d-9918-aa14998dbe08"

@@ -229,6 +229,9 @@ impl AuditLog {
     /// Complete records that start at or after byte `offset`, and the offset
     /// after them (for `warden log --follow`).
     pub fn records_from(&self, offset: u64) -> Result<(Vec<AuditRecord>, u64), StoreError> {
+        // A log shorter than the offset was replaced or cut: start over.
+        let len = std::fs::metadata(&self.path).map_or(0, |m| m.len());
+        let offset = if len < offset { 0 } else { offset };
         let buf = self.read_from(offset)?;
         let complete = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let text = String::from_utf8_lossy(&buf[..complete]);
@@ -403,6 +406,11 @@ mod tests {
         assert_eq!(new.iter().map(|r| r.seq).collect::<Vec<_>>(), [6]);
         assert!(end2 > end);
         assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 6 });
+        // A log replaced by a shorter one is read again from its start.
+        std::fs::write(log.path(), "").unwrap();
+        log.append(&ev(7)).unwrap();
+        let (again, _) = log.records_from(end2).unwrap();
+        assert_eq!(again.iter().map(|r| r.seq).collect::<Vec<_>>(), [1]);
     }
 
     #[test]

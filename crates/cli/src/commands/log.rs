@@ -72,7 +72,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.verify {
         return Ok(match log.verify()? {
             ChainStatus::Intact { records } => {
-                println!("audit log intact: {records} records, hash chain verified");
+                // The newest hash: kept elsewhere (a SIEM, a ticket), it shows
+                // later whether records were cut off the end, which the chain
+                // alone cannot.
+                let head = log.recent(1)?.0.pop().map(|r| r.hash);
+                println!(
+                    "audit log intact: {records} records, hash chain verified (head {})",
+                    head.as_deref().unwrap_or(warden_store::audit::GENESIS)
+                );
                 ExitCode::SUCCESS
             }
             ChainStatus::Broken { seq, reason } => {
