@@ -548,6 +548,18 @@ fn audit_log_records_every_decision() {
     assert_eq!(recs[1]["prev_hash"], recs[0]["hash"]);
     let head = recs[2]["hash"].as_str().unwrap();
     assert!(out.contains(&format!("(head {head})")), "{out}");
+    // Anchored at the head: records cut off the end are caught.
+    let (code, _, _) = env.warden(&["log", "--verify", "--anchor", head]);
+    assert_eq!(code, 0);
+    let audit = env.data().join("audit.jsonl");
+    let text = std::fs::read_to_string(&audit).unwrap();
+    let first_two: Vec<&str> = text.lines().take(2).collect();
+    std::fs::write(&audit, first_two.join("\n") + "\n").unwrap();
+    let (code, out, _) = env.warden(&["log", "--verify"]);
+    assert_eq!(code, 0, "the chain alone cannot see a cut end: {out}");
+    let (code, out, _) = env.warden(&["log", "--verify", "--anchor", head]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("TRUNCATED"), "{out}");
     assert_eq!(
         recs[1]["event"]["session_id"],
         "0a398a18-9b64-414d-9918-aa14998dbe08"

@@ -27,6 +27,10 @@ pub struct Args {
     /// Check the hash chain instead of printing events (exit 1 if broken)
     #[arg(long)]
     pub verify: bool,
+    /// With --verify: a head hash printed by an earlier --verify, kept
+    /// elsewhere; fail if that record is no longer in the log (cut off)
+    #[arg(long, value_name = "HASH", requires = "verify")]
+    pub anchor: Option<String>,
 }
 
 fn clip(s: &str, n: usize) -> String {
@@ -75,6 +79,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 // The newest hash: kept elsewhere (a SIEM, a ticket), it shows
                 // later whether records were cut off the end, which the chain
                 // alone cannot.
+                if let Some(anchor) = &args.anchor {
+                    let (all, _) = log.records_from(0)?;
+                    if !all.iter().any(|r| &r.hash == anchor) {
+                        println!(
+                            "audit log TRUNCATED: the anchored record {anchor} is no longer in it"
+                        );
+                        return Ok(ExitCode::from(1));
+                    }
+                }
                 let head = log.recent(1)?.0.pop().map(|r| r.hash);
                 println!(
                     "audit log intact: {records} records, hash chain verified (head {})",
