@@ -51,6 +51,12 @@ pub struct SecretRule {
     /// Minimum Shannon entropy (bits per character) of the secret.
     pub entropy: Option<f64>,
     pub checksum: Option<Checksum>,
+    /// A pattern that every window holding a match also matches: a part of
+    /// `pattern` that each match must contain, cheap to search for (a byte
+    /// or literal first). Windows without it are not searched with
+    /// `pattern` (`token` and `http` are everywhere in code; an assignment
+    /// of a quoted token or a `user:pass@` is not).
+    pub precheck: Option<&'static str>,
     /// Bytes searched before and after a keyword hit.
     pub lookbehind: usize,
     pub window: usize,
@@ -69,7 +75,10 @@ pub struct SecretRule {
 impl SecretRule {
     /// Compile this rule's pattern the way [`find`] does; `Err` says why not.
     pub fn compile_check(&self) -> Result<(), String> {
-        compile(self.pattern).map(|_| ()).map_err(|e| e.to_string())
+        for p in std::iter::once(self.pattern).chain(self.precheck) {
+            compile(p).map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 }
 
@@ -93,6 +102,7 @@ struct Engine {
     /// For each keyword, the rules that use it.
     keyword_rules: Vec<Vec<u16>>,
     regexes: Vec<OnceLock<Option<meta::Regex>>>,
+    prechecks: Vec<OnceLock<Option<meta::Regex>>>,
 }
 
 fn engine() -> &'static Engine {
@@ -117,6 +127,7 @@ fn engine() -> &'static Engine {
             keywords,
             keyword_rules,
             regexes: rules().iter().map(|_| OnceLock::new()).collect(),
+            prechecks: rules().iter().map(|_| OnceLock::new()).collect(),
         }
     })
 }
@@ -125,6 +136,12 @@ impl Engine {
     fn regex(&self, i: usize) -> Option<&meta::Regex> {
         self.regexes[i]
             .get_or_init(|| compile(rules()[i].pattern).ok())
+            .as_ref()
+    }
+
+    fn precheck(&self, i: usize) -> Option<&meta::Regex> {
+        self.prechecks[i]
+            .get_or_init(|| rules()[i].precheck.and_then(|p| compile(p).ok()))
             .as_ref()
     }
 }
@@ -218,6 +235,12 @@ fn search_windows(text: &str, mut windows: Vec<(u16, usize, usize)>) -> Vec<Matc
         let Some(re) = eng.regex(r as usize) else {
             continue;
         };
+        // Matches lie inside the window, and each holds a precheck match.
+        if let Some(pre) = eng.precheck(r as usize) {
+            if !pre.is_match(Input::new(text).span(start..end)) {
+                continue;
+            }
+        }
         search_window(text, r as usize, re, start, end, &mut out);
     }
     dedupe(out)

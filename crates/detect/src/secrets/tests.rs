@@ -23,6 +23,7 @@ struct RawRule {
     group: usize,
     entropy: Option<f64>,
     checksum: Option<String>,
+    precheck: Option<String>,
     #[serde(default = "default_lookbehind")]
     lookbehind: usize,
     #[serde(default = "default_window")]
@@ -97,6 +98,13 @@ fn render() -> String {
                 "{id}: pattern has no capture group {}",
                 r.group
             );
+            // The precheck is a part of every match: each example holds one.
+            if let Some(p) = &r.precheck {
+                let pre = compile(p).unwrap_or_else(|e| panic!("{id}: precheck: {e}"));
+                for ex in &r.examples {
+                    assert!(pre.is_match(ex), "{id}: precheck misses example {ex:?}");
+                }
+            }
             let checksum = match r.checksum.as_deref() {
                 None => "None".to_string(),
                 Some("crc32-base62") => "Some(Checksum::Crc32Base62)".to_string(),
@@ -107,13 +115,14 @@ fn render() -> String {
                 format!("&[{}]", items.join(", "))
             };
             out.push_str(&format!(
-                "    SecretRule {{\n        id: {id:?},\n        title: {:?},\n        family: {family:?},\n        severity: {},\n        keywords: {},\n        pattern: {:?},\n        group: {},\n        entropy: {:?},\n        checksum: {checksum},\n        lookbehind: {},\n        window: {},\n        generic: {},\n        deny: {},\n        examples: {},\n        counter_examples: {},\n    }},\n",
+                "    SecretRule {{\n        id: {id:?},\n        title: {:?},\n        family: {family:?},\n        severity: {},\n        keywords: {},\n        pattern: {:?},\n        group: {},\n        entropy: {:?},\n        checksum: {checksum},\n        precheck: {:?},\n        lookbehind: {},\n        window: {},\n        generic: {},\n        deny: {},\n        examples: {},\n        counter_examples: {},\n    }},\n",
                 r.title,
                 severity_path(r.severity),
                 list(&r.keywords),
                 r.pattern,
                 r.group,
                 r.entropy,
+                r.precheck,
                 r.lookbehind,
                 r.window,
                 r.generic,
