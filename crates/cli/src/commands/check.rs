@@ -253,6 +253,8 @@ fn scan_paths(args: &Args) -> anyhow::Result<(CheckReport, Arc<Counters>)> {
         let shared = shared.clone();
         let counters = counters.clone();
         let limits = limits.clone();
+        // One read buffer per thread, grown to the largest file it read.
+        let mut buf = Vec::new();
         Box::new(move |entry| {
             let mut local = Shared::default();
             match entry {
@@ -262,7 +264,7 @@ fn scan_paths(args: &Args) -> anyhow::Result<(CheckReport, Arc<Counters>)> {
                         // whole run: report the file and go on.
                         let scanned =
                             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                                scan_file(e.path(), &limits, &counters, &mut local)
+                                scan_file(e.path(), &limits, &counters, &mut local, &mut buf)
                             }));
                         if scanned.is_err() {
                             local.errors.push(FileProblem {
@@ -362,54 +364,94 @@ fn one_line(s: &str) -> String {
     s.lines().next().unwrap_or("").to_string()
 }
 
-fn scan_file(path: &Path, limits: &Limits, counters: &Counters, out: &mut Shared) {
+/// A file that fits in a first read of this size needs no size check: most
+/// do, and a larger one is measured then.
+const FIRST_READ: usize = 256 * 1024;
+
+/// How reading a file ended.
+enum Outcome {
+    /// Its bytes are `buf[..n]`.
+    Whole(usize),
+    /// Over the size limit: its size if measured over it, else none (it
+    /// grew while read).
+    TooLarge(Option<u64>),
+}
+
+/// Read all of `file` into `buf` (reused across files: no allocation or
+/// zeroing per file), or stop once it is over `max` bytes. Files that fit
+/// in the first read are not measured: that was a system call for each of
+/// tens of thousands of files.
+fn read_capped(file: &mut std::fs::File, buf: &mut Vec<u8>, max: u64) -> std::io::Result<Outcome> {
+    let cap = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut measured = false;
+    let mut n = 0;
+    loop {
+        let limit = if measured { cap } else { FIRST_READ.min(cap) };
+        if n == limit {
+            if measured {
+                return Ok(Outcome::TooLarge(None));
+            }
+            let len = file.metadata()?.len();
+            if len > max {
+                return Ok(Outcome::TooLarge(Some(len)));
+            }
+            measured = true;
+            continue;
+        }
+        if n == buf.len() {
+            buf.resize((n * 2).clamp(FIRST_READ.min(cap), cap), 0);
+        }
+        let end = limit.min(buf.len());
+        match file.read(&mut buf[n..end]) {
+            Ok(0) => return Ok(Outcome::Whole(n)),
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn scan_file(
+    path: &Path,
+    limits: &Limits,
+    counters: &Counters,
+    out: &mut Shared,
+    buf: &mut Vec<u8>,
+) {
     // `warden check .` lists `src/a.rs`, not `./src/a.rs`.
-    let display = path
-        .strip_prefix(".")
-        .unwrap_or(path)
-        .to_string_lossy()
-        .to_string();
+    let display = || {
+        path.strip_prefix(".")
+            .unwrap_or(path)
+            .to_string_lossy()
+            .to_string()
+    };
     let problem = |kind, message: String| FileProblem {
-        path: display.clone(),
+        path: display(),
         kind,
         message,
     };
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
+    let read =
+        std::fs::File::open(path).and_then(|mut f| read_capped(&mut f, buf, limits.max_file_size));
+    let len = match read {
+        Ok(Outcome::Whole(n)) => n,
+        Ok(Outcome::TooLarge(len)) => {
+            counters.large.fetch_add(1, Ordering::Relaxed);
+            let message = match len {
+                Some(len) => format!(
+                    "{len} bytes, over --max-file-size {}: not scanned",
+                    limits.max_file_size
+                ),
+                None => format!("over --max-file-size {}: not scanned", limits.max_file_size),
+            };
+            out.errors.push(problem("too-large", message));
+            return;
+        }
         Err(e) => {
             out.errors.push(problem("unreadable", e.to_string()));
             return;
         }
     };
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
-    if len > limits.max_file_size {
-        counters.large.fetch_add(1, Ordering::Relaxed);
-        out.errors.push(problem(
-            "too-large",
-            format!(
-                "{len} bytes, over --max-file-size {}: not scanned",
-                limits.max_file_size
-            ),
-        ));
-        return;
-    }
-    let mut bytes = Vec::with_capacity(len as usize + 1);
-    // Bounded read: the file may have grown since it was measured.
-    if let Err(e) = (&mut file)
-        .take(limits.max_file_size + 1)
-        .read_to_end(&mut bytes)
-    {
-        out.errors.push(problem("unreadable", e.to_string()));
-        return;
-    }
-    if bytes.len() as u64 > limits.max_file_size {
-        counters.large.fetch_add(1, Ordering::Relaxed);
-        out.errors.push(problem(
-            "too-large",
-            format!("over --max-file-size {}: not scanned", limits.max_file_size),
-        ));
-        return;
-    }
+    let bytes = &buf[..len];
     if memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some() {
         counters.binary.fetch_add(1, Ordering::Relaxed);
         return;
@@ -418,20 +460,41 @@ fn scan_file(path: &Path, limits: &Limits, counters: &Counters, out: &mut Shared
     counters
         .bytes
         .fetch_add(bytes.len() as u64, Ordering::Relaxed);
-    let text = match String::from_utf8(bytes) {
+    let lossy;
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
             out.errors.push(problem(
                 "invalid-utf8",
                 format!(
                     "not valid UTF-8 (first bad byte at offset {}): scanned with invalid bytes replaced",
-                    e.utf8_error().valid_up_to()
+                    e.valid_up_to()
                 ),
             ));
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            lossy = String::from_utf8_lossy(bytes).into_owned();
+            &lossy
         }
     };
-    let (segments, long) = segments(&text, limits.max_line_length);
+    let matches = if text.len() <= limits.max_line_length {
+        // No line can be too long: the whole text is one segment.
+        content::scan_with(text, limits.detectors)
+    } else {
+        scan_segments(text, limits, out, &problem)
+    };
+    if !matches.is_empty() {
+        out.findings
+            .extend(content::to_findings(&display(), text, &matches));
+    }
+}
+
+/// Scan `text` but its over-long lines, which are listed as a problem.
+fn scan_segments(
+    text: &str,
+    limits: &Limits,
+    out: &mut Shared,
+    problem: &dyn Fn(&'static str, String) -> FileProblem,
+) -> Vec<warden_detect::Match> {
+    let (segments, long) = segments(text, limits.max_line_length);
     if let Some((first, count)) = long {
         out.errors.push(problem(
             "long-lines",
@@ -453,8 +516,7 @@ fn scan_file(path: &Path, limits: &Limits, counters: &Counters, out: &mut Shared
                 }),
         );
     }
-    out.findings
-        .extend(content::to_findings(&display, &text, &matches));
+    matches
 }
 
 /// The parts of `text` to scan: everything but lines longer than `max`.
@@ -620,6 +682,44 @@ fn write_table(r: &CheckReport, out: &mut dyn Write) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Files of every size around the first read and the buffer's growth,
+    /// in one reused buffer (a small file after a large one holds none of
+    /// its bytes), and files over the cap measured whatever the buffer's size.
+    #[test]
+    fn read_capped_reads_whole_files_and_stops_over_the_cap() {
+        let d = tempfile::tempdir().unwrap();
+        let mut buf = Vec::new();
+        let f = FIRST_READ;
+        let sizes = [0, 1, 5, f - 1, f, f + 1, 3 * f + 7, 10, 0, 2 * f];
+        for (i, &size) in sizes.iter().enumerate() {
+            let want: Vec<u8> = (0..size).map(|k| (k * 7 + i) as u8).collect();
+            let path = d.path().join(format!("f{i}"));
+            std::fs::write(&path, &want).unwrap();
+            let mut file = std::fs::File::open(&path).unwrap();
+            match read_capped(&mut file, &mut buf, 4 * f as u64).unwrap() {
+                Outcome::Whole(n) => assert_eq!(buf[..n], want[..], "{size}"),
+                Outcome::TooLarge(_) => panic!("{size} is under the cap"),
+            }
+        }
+        for (size, max) in [(1001, 1000), (f + 1, f as u64), (3 * f, 2 * f as u64)] {
+            let path = d.path().join("big");
+            std::fs::write(&path, vec![b'x'; size]).unwrap();
+            for mut b in [Vec::new(), std::mem::take(&mut buf)] {
+                let mut file = std::fs::File::open(&path).unwrap();
+                match read_capped(&mut file, &mut b, max).unwrap() {
+                    Outcome::TooLarge(len) => assert_eq!(len, Some(size as u64)),
+                    Outcome::Whole(n) => panic!("{size} read whole ({n}) under {max}"),
+                }
+                buf = b;
+            }
+            let mut file = std::fs::File::open(&path).unwrap();
+            assert!(matches!(
+                read_capped(&mut file, &mut buf, size as u64).unwrap(),
+                Outcome::Whole(n) if n == size
+            ));
+        }
+    }
 
     #[test]
     fn segments_skip_only_long_lines() {
