@@ -12,7 +12,7 @@
    subset of TREE (the same bytes for every tool) -> MB/s and ratios, and their
    secret recall/precision on the corpus.
 """
-import json, os, shutil, subprocess, sys, time
+import json, os, resource, shutil, subprocess, sys, time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 CORPUS = os.path.join(ROOT, "tests", "corpus", "content")
@@ -99,10 +99,18 @@ def make_subset(tree, mb):
     return dst
 
 
+def children_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
 def timed(cmd, cwd=None):
+    """(wall seconds, CPU seconds (user + sys) of the command, result). CPU
+    time holds up on a shared machine where wall time does not."""
+    c = children_cpu()
     t = time.perf_counter()
     r = run(cmd, cwd=cwd)
-    return time.perf_counter() - t, r
+    return time.perf_counter() - t, children_cpu() - c, r
 
 
 def warm(tree):
@@ -183,12 +191,15 @@ def main():
     warm(tree)
     for only in ([], ["--only", "secrets,pii"], ["--only", "secrets"]):
         for threads in (1, cores):
-            secs, r = timed([WARDEN, "check", tree, "--format", "json", "--threads", str(threads)] + only)
+            secs, cpu, r = timed([WARDEN, "check", tree, "--format", "json", "--threads", str(threads)] + only)
             stats = json.loads(r.stdout)["stats"]
             mb = stats["bytes_scanned"] / 1e6
             label = only[1] if only else "all detectors"
-            print(f"{label:<14} threads={threads}: {stats['files_scanned']} files, {mb:.1f} MB in {secs:.2f}s = "
-                  f"{mb / secs:.1f} MB/s ({mb / secs / threads:.1f} MB/s per core)")
+            # Per core: by wall time over the threads, and by CPU seconds
+            # (user + sys), which other load on the machine does not inflate.
+            print(f"{label:<14} threads={threads}: {stats['files_scanned']} files, {mb:.1f} MB in {secs:.2f}s wall, "
+                  f"{cpu:.2f}s CPU = {mb / secs:.1f} MB/s; per core {mb / secs / threads:.1f} MB/s by wall, "
+                  f"{mb / cpu:.1f} MB/s by CPU")
 
     print("\n== labelled corpus (tests/corpus/content): warden")
     wf = warden_flags()
@@ -204,11 +215,12 @@ def main():
     warm(subset)
     sub_mb = tree_bytes(subset) / 1e6
     print(f"\n== same {sub_mb:.1f} MB subset ({subset}), single process each")
-    secs_w, _ = timed([WARDEN, "check", subset, "--format", "json", "--threads", "1"])
-    print(f"{'warden (1 thread)':<22} {secs_w:8.2f}s {sub_mb / secs_w:9.1f} MB/s")
+    secs_w, cpu_w, _ = timed([WARDEN, "check", subset, "--format", "json", "--threads", "1"])
+    print(f"{'warden (1 thread)':<22} {secs_w:8.2f}s {cpu_w:7.2f}s CPU {sub_mb / secs_w:9.1f} MB/s")
     for name, (argv, _) in tools.items():
-        secs, r = timed(argv(subset), cwd=subset)
-        print(f"{name:<22} {secs:8.2f}s {sub_mb / secs:9.1f} MB/s   warden is {secs / secs_w:.1f}x faster")
+        secs, cpu, r = timed(argv(subset), cwd=subset)
+        print(f"{name:<22} {secs:8.2f}s {cpu:7.2f}s CPU {sub_mb / secs:9.1f} MB/s   warden is "
+              f"{secs / secs_w:.1f}x faster by wall, {cpu / cpu_w:.1f}x by CPU")
     print("\n== secret recall/precision on the corpus")
     rec, prec, tp, n, fp = score(wf, "secret")
     print(f"{'warden':<16} recall {rec:.3f} ({tp}/{n})  precision {prec:.3f}")
