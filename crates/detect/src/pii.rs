@@ -392,23 +392,25 @@ fn masked_runs(text: &str, out: &mut Vec<Match>, whole: impl Fn(&[u8], &mut [Cla
             } else {
                 Classes::default()
             };
+            // Branch-free up to the rare chunk with a candidate (a third of
+            // chunks hold a digit, in no pattern a branch predicts).
             let d = cur.digit;
-            if d != 0 {
-                // A chunk that starts inside a run starts one here too.
-                let starts = d & !(d << 1);
-                // Bit j: capitals at j and j - 1; a lead is a start after two.
-                let pairs = cur.upper & ((cur.upper << 1) | (prev.upper >> 31));
-                let pair_before = (prev.upper >> 31) & (prev.upper >> 30);
-                let leads = starts & ((pairs << 1) | pair_before);
-                // Bit j: bytes j..j + 9 are all digits or joints, as the
-                // start of any run of nine digits or more is.
-                let joint = u64::from(cur.joint) | u64::from(next.joint) << 32;
-                let mut nine = joint & joint >> 1;
-                nine &= nine >> 2;
-                nine &= nine >> 4;
-                nine &= joint >> 8;
+            // A chunk that starts inside a run starts one here too.
+            let starts = d & !(d << 1);
+            // Bit j: capitals at j and j - 1; a lead is a start after two.
+            let pairs = cur.upper & ((cur.upper << 1) | (prev.upper >> 31));
+            let pair_before = (prev.upper >> 31) & (prev.upper >> 30);
+            let leads = starts & ((pairs << 1) | pair_before);
+            // Bit j: bytes j..j + 9 are all digits or joints, as the start
+            // of any run of nine digits or more is.
+            let joint = u64::from(cur.joint) | u64::from(next.joint) << 32;
+            let mut nine = joint & joint >> 1;
+            nine &= nine >> 2;
+            nine &= nine >> 4;
+            nine &= joint >> 8;
+            let mut s = starts & (nine as u32 | leads);
+            if s != 0 {
                 let window = u64::from(d) | u64::from(next.digit) << 32;
-                let mut s = starts & (nine as u32 | leads);
                 while s != 0 {
                     let j = s.trailing_zeros();
                     s &= s - 1;

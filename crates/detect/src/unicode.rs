@@ -104,21 +104,50 @@ fn may_contain_hidden(text: &str) -> bool {
 }
 
 /// The first byte offset at or after `from` where a character that [`runs`]
-/// acts on starts (ESC, or a hidden code point), if any. Chunks of 32 bytes
-/// are tested roughly without a branch per byte; only chunks that pass are
-/// looked at byte by byte.
+/// acts on starts (ESC, or a hidden code point), if any.
 fn next_hidden(text: &str, from: usize) -> Option<usize> {
-    let b = text.as_bytes();
-    let exact = |at: usize, chunk: &[u8]| {
-        chunk
-            .iter()
-            .enumerate()
-            .filter(|&(_, &x)| is_candidate_byte(x))
-            .map(|(j, _)| at + j)
-            .find(|&k| hidden_at(text, k))
-    };
-    let mut at = from.min(b.len());
-    let mut chunks = b[at..].chunks_exact(32);
+    next_hidden_with(text, from, simd_available())
+}
+
+/// [`next_hidden`], with AVX2 if `simd` (only where [`simd_available`]).
+fn next_hidden_with(text: &str, from: usize, simd: bool) -> Option<usize> {
+    let from = from.min(text.len());
+    #[cfg(target_arch = "x86_64")]
+    if simd && simd_available() {
+        // SAFETY: the CPU has AVX2 (checked just above).
+        return unsafe { next_hidden_avx2(text, from) };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = simd;
+    next_hidden_plain(text, from)
+}
+
+fn simd_available() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// Candidates in `chunk` (at byte `at` of `text`) that are hidden.
+fn exact_in(text: &str, at: usize, chunk: &[u8]) -> Option<usize> {
+    chunk
+        .iter()
+        .enumerate()
+        .filter(|&(_, &x)| is_candidate_byte(x))
+        .map(|(j, _)| at + j)
+        .find(|&k| hidden_at(text, k))
+}
+
+/// Chunks of 32 bytes are tested roughly without a branch per byte; only
+/// chunks that pass are looked at byte by byte.
+fn next_hidden_plain(text: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    let mut chunks = text.as_bytes()[at..].chunks_exact(32);
     for c in chunks.by_ref() {
         // ESC or a lead byte from U+0080 on: two comparisons per byte, which
         // vectorise well (the six exact lead bytes take three times longer).
@@ -126,13 +155,49 @@ fn next_hidden(text: &str, from: usize) -> Option<usize> {
             .iter()
             .fold(0u8, |a, &x| a | u8::from(x >= 0xc2) | u8::from(x == 0x1b));
         if rough != 0 {
-            if let Some(k) = exact(at, c) {
+            if let Some(k) = exact_in(text, at, c) {
                 return Some(k);
             }
         }
         at += 32;
     }
-    exact(at, chunks.remainder())
+    exact_in(text, at, chunks.remainder())
+}
+
+/// [`next_hidden_plain`] with AVX2: a chunk with no byte from 0x80 on and no
+/// ESC is passed over in a few instructions; in one with some, only the
+/// exact candidate lead bytes (a bit mask) are looked at.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn next_hidden_avx2(text: &str, from: usize) -> Option<usize> {
+    use std::arch::x86_64::*;
+    let b = text.as_bytes();
+    let mut at = from;
+    while at + 32 <= b.len() {
+        // SAFETY: `at + 32 <= b.len()`: 32 readable bytes, loaded unaligned.
+        let v = unsafe { _mm256_loadu_si256(b.as_ptr().add(at).cast()) };
+        let is = |c: u8| _mm256_cmpeq_epi8(v, _mm256_set1_epi8(c as i8));
+        let esc = is(0x1b);
+        if _mm256_movemask_epi8(_mm256_or_si256(v, esc)) != 0 {
+            let leads = _mm256_or_si256(
+                _mm256_or_si256(
+                    _mm256_or_si256(esc, is(0xc2)),
+                    _mm256_or_si256(is(0xe1), is(0xe2)),
+                ),
+                _mm256_or_si256(is(0xef), is(0xf3)),
+            );
+            let mut m = _mm256_movemask_epi8(leads) as u32;
+            while m != 0 {
+                let k = at + m.trailing_zeros() as usize;
+                if hidden_at(text, k) {
+                    return Some(k);
+                }
+                m &= m - 1;
+            }
+        }
+        at += 32;
+    }
+    exact_in(text, at, &b[at..])
 }
 
 /// Is the character starting at byte `k` one that [`runs`] acts on?
@@ -642,7 +707,9 @@ mod tests {
                 let want = (next_candidate(&t, 0) == Some(at))
                     .then_some(at)
                     .filter(|_| is_hidden_char(c));
-                assert_eq!(next_hidden(&t, 0), want, "{:04X} {at}", c as u32);
+                for simd in [false, simd_available()] {
+                    assert_eq!(next_hidden_with(&t, 0, simd), want, "{:04X} {at}", c as u32);
+                }
                 assert_eq!(may_contain_hidden(&t), want.is_some());
                 hidden += usize::from(want.is_some() && at == 0);
             }
@@ -695,6 +762,8 @@ mod tests {
             }
             let want = run_keys(runs_with(&t, next_candidate));
             found += want.len();
+            let plain = |t: &str, from| next_hidden_with(t, from, false);
+            assert_eq!(run_keys(runs_with(&t, plain)), want, "{t:?}");
             assert_eq!(run_keys(runs(&t)), want, "{t:?}");
         }
         assert!(found > 1000, "{found}");
