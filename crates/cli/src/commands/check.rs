@@ -520,31 +520,48 @@ fn scan_segments(
 }
 
 /// The parts of `text` to scan: everything but lines longer than `max`.
-/// Also the first over-long line's number and how many there were.
+/// Also the first over-long line's number and how many there were. Jumps
+/// `max + 1` bytes at a time to the last newline before (a newline at each
+/// line was a search call per line of a large file).
 fn segments(text: &str, max: usize) -> (Vec<std::ops::Range<usize>>, Option<(usize, usize)>) {
-    let whole = 0..text.len();
-    if text.len() <= max {
+    let b = text.as_bytes();
+    let whole = 0..b.len();
+    if b.len() <= max {
         return (vec![whole], None);
     }
     let mut segs = Vec::new();
     let mut seg_start = 0;
-    let mut line_start = 0;
     let mut first = None;
     let mut count = 0;
-    let ends = memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len()));
-    for (i, nl) in ends.enumerate() {
-        if nl - line_start > max {
-            if line_start > seg_start {
-                segs.push(seg_start..line_start);
-            }
-            first.get_or_insert(i + 1);
-            count += 1;
-            seg_start = (nl + 1).min(text.len());
+    let mut line_start = 0usize;
+    loop {
+        let window_end = line_start
+            .saturating_add(max)
+            .saturating_add(1)
+            .min(b.len());
+        if let Some(k) = memchr::memrchr(b'\n', &b[line_start..window_end]) {
+            // Every line ending in the window is at most `max` long.
+            line_start += k + 1;
+            continue;
+        }
+        if window_end - line_start <= max {
+            // The last line, and it is short.
+            break;
+        }
+        let nl = memchr::memchr(b'\n', &b[window_end..]).map_or(b.len(), |k| window_end + k);
+        if line_start > seg_start {
+            segs.push(seg_start..line_start);
+        }
+        first.get_or_insert_with(|| memchr::memchr_iter(b'\n', &b[..line_start]).count() + 1);
+        count += 1;
+        seg_start = (nl + 1).min(b.len());
+        if nl == b.len() {
+            break;
         }
         line_start = nl + 1;
     }
-    if seg_start < text.len() {
-        segs.push(seg_start..text.len());
+    if seg_start < b.len() {
+        segs.push(seg_start..b.len());
     }
     (segs, first.map(|f| (f, count)))
 }
@@ -719,6 +736,55 @@ mod tests {
                 Outcome::Whole(n) if n == size
             ));
         }
+    }
+
+    /// [`segments`] against reading line by line, on generated texts with
+    /// lines around the limit, at the start, the end and back to back.
+    #[test]
+    fn segments_agree_with_reading_each_line() {
+        let by_lines = |t: &str, max: usize| {
+            let mut segs = Vec::new();
+            let (mut seg_start, mut line_start, mut first, mut count) = (0, 0, None, 0);
+            for (i, line) in t.split('\n').enumerate() {
+                if line.len() > max {
+                    if line_start > seg_start {
+                        segs.push(seg_start..line_start);
+                    }
+                    first.get_or_insert(i + 1);
+                    count += 1;
+                    seg_start = (line_start + line.len() + 1).min(t.len());
+                }
+                line_start += line.len() + 1;
+            }
+            if seg_start < t.len() {
+                segs.push(seg_start..t.len());
+            }
+            let whole = 0..t.len();
+            if t.len() <= max {
+                return (vec![whole], None);
+            }
+            (segs, first.map(|f| (f, count)))
+        };
+        let mut seed = 5u64;
+        let mut long = 0;
+        for _ in 0..3000 {
+            let mut t = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let max = 1 + (seed >> 60) as usize;
+            for k in 0..(seed >> 56 & 15) {
+                let len = (seed.rotate_left(5 * k as u32) >> 58) as usize % (2 * max + 3);
+                t.push_str(&"x".repeat(len));
+                if seed >> (k + 3) & 3 != 0 {
+                    t.push('\n');
+                }
+            }
+            let want = by_lines(&t, max);
+            long += usize::from(want.1.is_some());
+            assert_eq!(segments(&t, max), want, "{t:?} {max}");
+        }
+        assert!(long > 1000, "{long}");
     }
 
     #[test]
