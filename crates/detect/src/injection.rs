@@ -984,7 +984,7 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
             });
         }
     }
-    if !hits.is_empty() && (text.contains("<!--") || text.contains("/*")) {
+    if !hits.is_empty() && has_comment(text) {
         let comments: Vec<Range<usize>> = c.comment().find_iter(text).map(|m| m.range()).collect();
         let inside: Vec<Range<usize>> = hits
             .iter()
@@ -1025,11 +1025,11 @@ fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
         return;
     }
     all.sort_unstable();
-    let comment = if text.contains("<!--") || text.contains("/*") {
-        IN_COMMENT.2
-    } else {
-        0.0
-    };
+    // Whether a comment can add its weight is looked up only for a stretch
+    // that it decides (the look-up reads the whole text).
+    let mut comment = None;
+    let mut comment =
+        || *comment.get_or_insert_with(|| if has_comment(text) { IN_COMMENT.2 } else { 0.0 });
     let mut keep: Vec<Range<usize>> = Vec::new();
     let mut seen = vec![false; SIGNALS.len()];
     let mut i = 0;
@@ -1047,10 +1047,10 @@ fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
             .zip(&seen)
             .filter(|(_, s)| **s)
             .map(|(sig, _)| 1.0 - sig.weight)
-            .product::<f32>()
-            * (1.0 - comment);
+            .product::<f32>();
         // The margin covers float rounding: pruning less is always safe.
-        if 1.0 - miss >= THRESHOLD - 1e-3 {
+        let reaches = |comment: f32| 1.0 - miss * (1.0 - comment) >= THRESHOLD - 1e-3;
+        if reaches(0.0) || (reaches(IN_COMMENT.2) && reaches(comment())) {
             keep.push(start..end);
         }
         i = j;
@@ -1061,6 +1061,12 @@ fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
             k > 0 && w.end <= keep[k - 1].end
         });
     }
+}
+
+/// Can `text` hold an HTML or C comment?
+fn has_comment(text: &str) -> bool {
+    let t = text.as_bytes();
+    memchr::memmem::find(t, b"<!--").is_some() || memchr::memmem::find(t, b"/*").is_some()
 }
 
 /// True when the phrase is quoted or cited as an example ("patterns such
