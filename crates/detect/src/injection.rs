@@ -895,8 +895,9 @@ fn window_matches<'a>(
     // `ſ` and the Kelvin sign (UTF-8 lead bytes C5 and E2) fold to `s` and
     // `k`: a match may then start where no start literal was seen.
     let folds = |b: &[u8]| {
-        memchr::memmem::find(b, "\u{17f}".as_bytes()).is_some()
-            || memchr::memmem::find(b, "\u{212a}".as_bytes()).is_some()
+        memchr::memchr2(0xC5, 0xE2, b).is_some()
+            && (memchr::memmem::find(b, "\u{17f}".as_bytes()).is_some()
+                || memchr::memmem::find(b, "\u{212a}".as_bytes()).is_some())
     };
     let mut starts = starts
         .filter(|_| !folds(&text.as_bytes()[w.clone()]))
@@ -957,8 +958,11 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
         starts,
     } = found;
     let mut hits = Vec::new();
+    // Looked up once, and only if needed: it reads the whole text.
+    let has = std::cell::OnceCell::new();
+    let commented = || *has.get_or_init(|| has_comment(text));
     if prune_weak {
-        prune(text, &mut windows);
+        prune(&mut windows, commented);
     }
     for (i, sig) in SIGNALS.iter().enumerate() {
         if windows[i].is_empty() {
@@ -984,7 +988,7 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
             });
         }
     }
-    if !hits.is_empty() && has_comment(text) {
+    if !hits.is_empty() && commented() {
         let comments: Vec<Range<usize>> = c.comment().find_iter(text).map(|m| m.range()).collect();
         let inside: Vec<Range<usize>> = hits
             .iter()
@@ -1014,8 +1018,9 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
 /// [`CLUSTER_GAP`]; a match lies inside its window, so no cluster spans two
 /// stretches and the clusters that can be reported are found as before.
 /// Most text that mentions one keyword ("copy", "never") is left at that,
-/// without a regex compiled or run.
-fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
+/// without a regex compiled or run. `commented`: can the text hold a
+/// comment?
+fn prune(windows: &mut [Vec<Range<usize>>], commented: impl Fn() -> bool) {
     let mut all: Vec<(usize, usize, usize)> = windows
         .iter()
         .enumerate()
@@ -1027,9 +1032,7 @@ fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
     all.sort_unstable();
     // Whether a comment can add its weight is looked up only for a stretch
     // that it decides (the look-up reads the whole text).
-    let mut comment = None;
-    let mut comment =
-        || *comment.get_or_insert_with(|| if has_comment(text) { IN_COMMENT.2 } else { 0.0 });
+    let comment = || if commented() { IN_COMMENT.2 } else { 0.0 };
     let mut keep: Vec<Range<usize>> = Vec::new();
     let mut seen = vec![false; SIGNALS.len()];
     let mut i = 0;
@@ -1065,8 +1068,15 @@ fn prune(text: &str, windows: &mut [Vec<Range<usize>>]) {
 
 /// Can `text` hold an HTML or C comment?
 fn has_comment(text: &str) -> bool {
+    static OPENERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
+    let [html, c] = OPENERS.get_or_init(|| {
+        [
+            memchr::memmem::Finder::new(b"<!--"),
+            memchr::memmem::Finder::new(b"/*"),
+        ]
+    });
     let t = text.as_bytes();
-    memchr::memmem::find(t, b"<!--").is_some() || memchr::memmem::find(t, b"/*").is_some()
+    html.find(t).is_some() || c.find(t).is_some()
 }
 
 /// True when the phrase is quoted or cited as an example ("patterns such
