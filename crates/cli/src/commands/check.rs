@@ -386,14 +386,20 @@ enum Outcome {
 /// zeroing per file), or stop once it is over `max` bytes or binary. Files
 /// that fit in the first read are not measured: that was a system call for
 /// each of tens of thousands of files. Binaries are measured instead of read
-/// (a fifth of the bytes in the cargo registry).
-fn read_capped(file: &mut std::fs::File, buf: &mut Vec<u8>, max: u64) -> std::io::Result<Outcome> {
+/// (a fifth of the bytes in the cargo registry). `first_read` is
+/// [`FIRST_READ`], or [`SNIFF`] for a file likely binary.
+fn read_capped(
+    file: &mut std::fs::File,
+    buf: &mut Vec<u8>,
+    max: u64,
+    first_read: usize,
+) -> std::io::Result<Outcome> {
     let cap = usize::try_from(max.saturating_add(1)).unwrap_or(usize::MAX);
     let mut measured = false;
     let mut sniffed = false;
     let mut n = 0;
     loop {
-        let limit = if measured { cap } else { FIRST_READ.min(cap) };
+        let limit = if measured { cap } else { first_read.min(cap) };
         if n == limit {
             if measured {
                 return Ok(Outcome::TooLarge(None));
@@ -436,6 +442,20 @@ fn read_capped(file: &mut std::fs::File, buf: &mut Vec<u8>, max: u64) -> std::io
     }
 }
 
+/// Names of files that are nearly always binary (libraries, objects,
+/// images): their first read is only what tells (8 KiB), not 256 KiB. Only
+/// speed depends on this; the NUL test decides.
+fn likely_binary(path: &Path) -> bool {
+    const EXTS: &[&str] = &[
+        "a", "lib", "o", "obj", "rlib", "so", "dll", "exe", "dylib", "wasm", "png", "jpg", "jpeg",
+        "gif", "webp", "ico", "pdf", "gz", "zip", "xz", "zst", "ttf", "otf", "woff", "woff2",
+        "dfa", "fst", "dat", "bin",
+    ];
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
 fn scan_file(
     path: &Path,
     limits: &Limits,
@@ -455,8 +475,13 @@ fn scan_file(
         kind,
         message,
     };
-    let read =
-        std::fs::File::open(path).and_then(|mut f| read_capped(&mut f, buf, limits.max_file_size));
+    let first_read = if likely_binary(path) {
+        SNIFF
+    } else {
+        FIRST_READ
+    };
+    let read = std::fs::File::open(path)
+        .and_then(|mut f| read_capped(&mut f, buf, limits.max_file_size, first_read));
     let len = match read {
         Ok(Outcome::Whole(n)) => n,
         Ok(Outcome::Binary) => {
@@ -733,55 +758,58 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut buf = Vec::new();
         let f = FIRST_READ;
-        let sizes = [0, 1, 5, f - 1, f, f + 1, 3 * f + 7, 10, 0, 2 * f];
-        for (i, &size) in sizes.iter().enumerate() {
-            let want: Vec<u8> = (0..size).map(|k| (k * 7 + i) as u8 | 1).collect();
-            let path = d.path().join(format!("f{i}"));
-            std::fs::write(&path, &want).unwrap();
-            let mut file = std::fs::File::open(&path).unwrap();
-            match read_capped(&mut file, &mut buf, 4 * f as u64).unwrap() {
-                Outcome::Whole(n) => assert_eq!(buf[..n], want[..], "{size}"),
-                _ => panic!("{size} is text under the cap"),
-            }
-        }
-        // A NUL in the first 8 KiB makes a binary (over the cap: too large),
-        // one after does not.
-        for (size, nul, max, binary) in [
-            (100, 99, 1000, true),
-            (3 * f, SNIFF - 1, 4 * f as u64, true),
-            (3 * f, SNIFF, 4 * f as u64, false),
-            (3 * f, 0, 2 * f as u64, false),
-            (2000, 5, 1000, false),
-        ] {
-            let mut bytes = vec![b'x'; size];
-            bytes[nul] = 0;
-            let path = d.path().join("bin");
-            std::fs::write(&path, &bytes).unwrap();
-            let mut file = std::fs::File::open(&path).unwrap();
-            let got = read_capped(&mut file, &mut buf, max).unwrap();
-            match (binary, size as u64 > max, got) {
-                (true, false, Outcome::Binary) => {}
-                (false, false, Outcome::Whole(n)) => assert_eq!(buf[..n], bytes[..]),
-                (_, true, Outcome::TooLarge(len)) => assert_eq!(len, Some(size as u64)),
-                _ => panic!("{size} {nul} {max}"),
-            }
-        }
-        for (size, max) in [(1001, 1000), (f + 1, f as u64), (3 * f, 2 * f as u64)] {
-            let path = d.path().join("big");
-            std::fs::write(&path, vec![b'x'; size]).unwrap();
-            for mut b in [Vec::new(), std::mem::take(&mut buf)] {
+        // Likely binaries are read 8 KiB first: the same results.
+        for first in [FIRST_READ, SNIFF] {
+            let sizes = [0, 1, 5, f - 1, f, f + 1, 3 * f + 7, 10, 0, 2 * f];
+            for (i, &size) in sizes.iter().enumerate() {
+                let want: Vec<u8> = (0..size).map(|k| (k * 7 + i) as u8 | 1).collect();
+                let path = d.path().join(format!("f{i}"));
+                std::fs::write(&path, &want).unwrap();
                 let mut file = std::fs::File::open(&path).unwrap();
-                match read_capped(&mut file, &mut b, max).unwrap() {
-                    Outcome::TooLarge(len) => assert_eq!(len, Some(size as u64)),
-                    _ => panic!("{size} is over {max}"),
+                match read_capped(&mut file, &mut buf, 4 * f as u64, first).unwrap() {
+                    Outcome::Whole(n) => assert_eq!(buf[..n], want[..], "{size}"),
+                    _ => panic!("{size} is text under the cap"),
                 }
-                buf = b;
             }
-            let mut file = std::fs::File::open(&path).unwrap();
-            assert!(matches!(
-                read_capped(&mut file, &mut buf, size as u64).unwrap(),
-                Outcome::Whole(n) if n == size
-            ));
+            // A NUL in the first 8 KiB makes a binary (over the cap: too large),
+            // one after does not.
+            for (size, nul, max, binary) in [
+                (100, 99, 1000, true),
+                (3 * f, SNIFF - 1, 4 * f as u64, true),
+                (3 * f, SNIFF, 4 * f as u64, false),
+                (3 * f, 0, 2 * f as u64, false),
+                (2000, 5, 1000, false),
+            ] {
+                let mut bytes = vec![b'x'; size];
+                bytes[nul] = 0;
+                let path = d.path().join("bin");
+                std::fs::write(&path, &bytes).unwrap();
+                let mut file = std::fs::File::open(&path).unwrap();
+                let got = read_capped(&mut file, &mut buf, max, first).unwrap();
+                match (binary, size as u64 > max, got) {
+                    (true, false, Outcome::Binary) => {}
+                    (false, false, Outcome::Whole(n)) => assert_eq!(buf[..n], bytes[..]),
+                    (_, true, Outcome::TooLarge(len)) => assert_eq!(len, Some(size as u64)),
+                    _ => panic!("{size} {nul} {max}"),
+                }
+            }
+            for (size, max) in [(1001, 1000), (f + 1, f as u64), (3 * f, 2 * f as u64)] {
+                let path = d.path().join("big");
+                std::fs::write(&path, vec![b'x'; size]).unwrap();
+                for mut b in [Vec::new(), std::mem::take(&mut buf)] {
+                    let mut file = std::fs::File::open(&path).unwrap();
+                    match read_capped(&mut file, &mut b, max, first).unwrap() {
+                        Outcome::TooLarge(len) => assert_eq!(len, Some(size as u64)),
+                        _ => panic!("{size} is over {max}"),
+                    }
+                    buf = b;
+                }
+                let mut file = std::fs::File::open(&path).unwrap();
+                assert!(matches!(
+                    read_capped(&mut file, &mut buf, size as u64, first).unwrap(),
+                    Outcome::Whole(n) if n == size
+                ));
+            }
         }
     }
 
