@@ -539,25 +539,28 @@ fn run_at(text: &str, start: usize, out: &mut Vec<Match>) -> usize {
         return next;
     }
     let run = &text[start..end];
-    let plain: String = run
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(char::from)
-        .collect();
+    // At most 19 digits here: no allocation for them.
+    let mut buf = [0u8; 19];
+    let mut n = 0;
+    for &c in run.as_bytes().iter().filter(|c| c.is_ascii_digit()) {
+        buf[n] = c;
+        n += 1;
+    }
+    let plain = std::str::from_utf8(&buf[..n]).unwrap_or_default();
     if (13..=19).contains(&digits) && (seps == 0 || single_sep_kind(sep_kinds)) {
-        if let Some(m) = card(text, &plain, start..end) {
+        if let Some(m) = card(text, plain, start..end) {
             out.push(m);
             return next;
         }
     }
     if digits == 9 {
-        if let Some(m) = ssn(text, run, &plain, start..end) {
+        if let Some(m) = ssn(text, run, plain, start..end) {
             out.push(m);
             return next;
         }
     }
     if (10..=15).contains(&digits) {
-        if let Some(m) = phone(text, run, &plain, start..end) {
+        if let Some(m) = phone(text, run, plain, start..end) {
             out.push(m);
         }
     }
