@@ -12,8 +12,9 @@
 //! On x86-64 with AVX2, long texts take a vectorised path (`wide`): eight
 //! positions per table gather, testing trigram and fourth byte at once; the
 //! ~2% of positions that pass are checked against whole keyword prefixes.
-//! Its tables are built on first use, so short texts (a hook's one tool
-//! call) never pay for them.
+//! Its tables (48 KiB, ~40 us to build and touch) are built once a filter
+//! has scanned 256 KiB in texts of 1 KiB or more, so a hook's one tool call
+//! never pays for them; `warden check` gets there within a few files.
 
 const LOWER: [u8; 256] = {
     let mut t = [0u8; 256];
@@ -69,6 +70,9 @@ pub(crate) struct KeywordFilter {
     keywords: Vec<Vec<u8>>,
     #[cfg(target_arch = "x86_64")]
     wide: std::sync::OnceLock<wide::Tables>,
+    /// Bytes scanned without the wide tables, in texts long enough for them.
+    #[cfg(target_arch = "x86_64")]
+    narrow_bytes: std::sync::atomic::AtomicUsize,
 }
 
 impl KeywordFilter {
@@ -112,6 +116,8 @@ impl KeywordFilter {
             keywords,
             #[cfg(target_arch = "x86_64")]
             wide: std::sync::OnceLock::new(),
+            #[cfg(target_arch = "x86_64")]
+            narrow_bytes: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
@@ -120,8 +126,10 @@ impl KeywordFilter {
         let mut start = 0;
         #[cfg(target_arch = "x86_64")]
         if hay.len() >= wide::MIN_TEXT && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2 (checked just above).
-            start = unsafe { self.wide().scan(&self.keywords, hay, &mut hit) };
+            if let Some(tables) = self.bulk(hay.len()) {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                start = unsafe { tables.scan(&self.keywords, hay, &mut hit) };
+            }
         }
         self.scan_scalar(hay, start, hit);
     }
@@ -129,6 +137,17 @@ impl KeywordFilter {
     #[cfg(target_arch = "x86_64")]
     fn wide(&self) -> &wide::Tables {
         self.wide.get_or_init(|| wide::Tables::new(&self.keywords))
+    }
+
+    /// The wide tables, once this filter has scanned [`wide::BULK`] bytes
+    /// (counting the `len` about to be scanned) in long texts.
+    #[cfg(target_arch = "x86_64")]
+    fn bulk(&self, len: usize) -> Option<&wide::Tables> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(t) = self.wide.get() {
+            return Some(t);
+        }
+        (self.narrow_bytes.fetch_add(len, Relaxed) + len >= wide::BULK).then(|| self.wide())
     }
 
     /// [`Self::for_each_hit`] without SIMD, for the starts from `start` on.
@@ -206,6 +225,8 @@ mod wide {
 
     /// Texts shorter than this take the scalar scan (and build nothing).
     pub(super) const MIN_TEXT: usize = 1024;
+    /// Bytes of such texts scanned before the tables are built.
+    pub(super) const BULK: usize = 256 << 10;
     /// One step tests 32 starts and reads 40 bytes: the last group of eight
     /// starts loads 16 bytes from start 24.
     const STEP_READS: usize = 40;
@@ -491,5 +512,33 @@ mod tests {
             }
         }
         assert!(hits > 100_000, "{hits}");
+    }
+
+    /// The wide tables wait for bulk text: short texts and the first 256
+    /// KiB of long ones are scanned without building them.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn wide_tables_are_built_for_bulk_text_only() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let f = KeywordFilter::new(&["token".into(), "sk-ant-".into()]);
+        let long = "x = 1; // a token here\n".repeat(wide::MIN_TEXT / 20);
+        let mut hits = 0;
+        for _ in 0..1000 {
+            f.for_each_hit(b"short token", |_, _, _| hits += 1);
+        }
+        let mut scanned = 0;
+        while scanned + long.len() < wide::BULK {
+            f.for_each_hit(long.as_bytes(), |_, _, _| hits += 1);
+            scanned += long.len();
+            assert!(f.wide.get().is_none(), "{scanned}");
+        }
+        f.for_each_hit(long.as_bytes(), |_, _, _| hits += 1);
+        assert!(f.wide.get().is_some());
+        assert_eq!(
+            hits,
+            1000 + (scanned / long.len() + 1) * (wide::MIN_TEXT / 20)
+        );
     }
 }
