@@ -150,8 +150,12 @@ impl Engine {
 /// `(?i)` are ASCII-only: a tenth of the compile time of Unicode classes, and
 /// word boundaries the fast engines can run. Matches are then checked for
 /// UTF-8 boundaries before use.
+/// No one-pass DFA: captures are only read from a match already found, a
+/// short span the backtracker handles, and building it was a sixth of a
+/// rule's compile time (a hook process compiles the rules its call hits).
 pub(crate) fn compile(pattern: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
     meta::Regex::builder()
+        .configure(meta::Config::new().onepass(false))
         .syntax(
             regex_automata::util::syntax::Config::new()
                 .unicode(false)
