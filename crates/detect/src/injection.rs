@@ -1084,7 +1084,8 @@ fn has_comment(text: &str) -> bool {
         ]
     });
     let t = text.as_bytes();
-    html.find(t).is_some() || c.find(t).is_some()
+    // `/*` first: in code it is the likelier, and the search stops there.
+    c.find(t).is_some() || html.find(t).is_some()
 }
 
 /// True when the phrase is quoted or cited as an example ("patterns such
