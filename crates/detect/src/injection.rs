@@ -95,29 +95,25 @@ const CRED_KEYWORDS: &[&str] = &[
     ".bash_history",
 ];
 
+/// The verbs that open an ignore-previous-instructions phrase.
+const IGNORE_VERBS: &[&str] = &[
+    "ignore",
+    "disregard",
+    "forget",
+    "override",
+    "bypass",
+    "ignora",
+    "ignoriere",
+];
+
 pub(crate) static SIGNALS: &[Signal] = &[
     Signal {
         id: "ignore-previous",
         title: "tells the model to ignore its previous instructions",
         weight: 0.75,
-        keywords: &[
-            "ignore",
-            "disregard",
-            "forget",
-            "override",
-            "bypass",
-            "ignora",
-            "ignoriere",
-        ],
-        starts: &[
-            "ignore",
-            "disregard",
-            "forget",
-            "override",
-            "bypass",
-            "ignora",
-            "ignoriere",
-        ],
+        keywords: IGNORE_VERBS,
+        // Every match starts with one of its keywords.
+        starts: IGNORE_VERBS,
         pattern: r"\b(?:ignora|ignore[zr]?)\s+(?:todas\s+|toutes\s+|tutte\s+)?(?:las|les|le|as)\s+(?:instrucciones|instructions|istruzioni|instruções)\s+(?:anteriores|précédentes|precedenti|previas)\b|\bignoriere\s+(?:alle\s+)?(?:vorherigen|bisherigen|obigen)\s+(?:Anweisungen|Instruktionen)\b|\b(?:ignore|disregard|forget|override|bypass)\s+(?:[a-z]+\s+){0,2}?(?:all|previous|prior|above|earlier|preceding|original|initial|system|safety|developer|your)\s+(?:[a-z]+\s+){0,2}?(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|constraints|restrictions|polic(?:y|ies)|programming)\b|\bforget\s+(?:everything|all)\s+(?:above|before|you\s+(?:know|were\s+told))",
         also: &[],
         examples: &[
