@@ -43,14 +43,14 @@ pub struct AuditRecord {
 /// What [`AuditLog::verify`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChainStatus {
-    Intact {
-        records: u64,
-    },
+    /// Every record follows from the one before; `head` is the newest hash
+    /// ([`GENESIS`] for an empty log).
+    Intact { records: u64, head: String },
     /// The first record that does not follow from the one before it.
-    Broken {
-        seq: i64,
-        reason: String,
-    },
+    Broken { seq: i64, reason: String },
+    /// The chain holds but the anchored record is not in it: records were
+    /// cut off the end, which the chain alone cannot show.
+    AnchorMissing { records: u64 },
 }
 
 /// A line as written: the event kept as its exact bytes for the hash.
@@ -122,8 +122,22 @@ pub struct AuditLog {
 
 impl AuditLog {
     /// The log in `dir` (created, private to the user, if missing). The file
-    /// itself is created by the first append.
+    /// itself is created by the first append. Before there is one, a store
+    /// from an earlier Warden is opened once, which moves its audit table
+    /// here: the first append must not start a second chain beside it. A
+    /// store that cannot be opened holds nothing that could move, and must
+    /// not stop the log (the move keeps the table if the log began first).
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let log = Self::at(dir)?;
+        if !log.path.exists() && dir.join(crate::DB_FILE).exists() {
+            let _ = crate::Store::open(dir);
+        }
+        Ok(log)
+    }
+
+    /// [`AuditLog::open`] without the look for an older store (the store's
+    /// own migration writes through this).
+    pub(crate) fn at(dir: &Path) -> Result<Self, StoreError> {
         crate::private_dir(dir)?;
         Ok(AuditLog {
             path: dir.join(AUDIT_FILE),
@@ -195,35 +209,30 @@ impl AuditLog {
     /// The last `n` records, oldest first, and the byte offset where the
     /// next record will start (for [`AuditLog::records_from`]).
     pub fn recent(&self, n: usize) -> Result<(Vec<AuditRecord>, u64), StoreError> {
-        let len = match std::fs::metadata(&self.path) {
-            Ok(m) => m.len(),
+        let mut f = match File::open(&self.path) {
+            Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
             Err(e) => return Err(self.io(e)),
         };
-        let mut step = TAIL_STEP;
-        loop {
-            let start = len.saturating_sub(step);
-            let buf = self.read_from(start)?;
-            let buf = &buf[..buf.len().min((len - start) as usize)];
-            let mut text = String::from_utf8_lossy(buf).into_owned();
-            let complete = text.rfind('\n').map_or(0, |i| i + 1);
-            text.truncate(complete);
+        let found = read_back(&mut f, |buf, start| {
+            let complete = buf.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let text = String::from_utf8_lossy(&buf[..complete]);
             let mut lines: Vec<&str> = text.lines().collect();
             // The first line of a window that does not start the file may be cut.
             if start > 0 {
                 lines.remove(0);
             }
-            if lines.len() >= n || start == 0 {
-                let skip = lines.len().saturating_sub(n);
-                let recs = lines[skip..]
-                    .iter()
-                    .filter(|l| !l.trim().is_empty())
-                    .map(|l| parse_record(l, 0))
-                    .collect();
-                return Ok((recs, start + complete as u64));
+            if lines.len() < n && start > 0 {
+                return None;
             }
-            step *= 2;
-        }
+            let recs = lines[lines.len().saturating_sub(n)..]
+                .iter()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| parse_record(l, 0))
+                .collect();
+            Some((recs, start + complete as u64))
+        });
+        Ok(found.map_err(|e| self.io(e))?.unwrap_or_default())
     }
 
     /// Complete records that start at or after byte `offset`, and the offset
@@ -243,25 +252,36 @@ impl AuditLog {
         Ok((recs, offset + complete as u64))
     }
 
-    /// Recompute the whole chain.
-    pub fn verify(&self) -> Result<ChainStatus, StoreError> {
+    /// Recompute the whole chain. With an `anchor` (a head hash kept
+    /// elsewhere earlier), also check that its record is still there.
+    pub fn verify(&self, anchor: Option<&str>) -> Result<ChainStatus, StoreError> {
+        let mut prev = GENESIS.to_string();
+        let mut expected = 1i64;
+        let mut anchored = anchor.is_none_or(|a| a == GENESIS);
+        let end = |prev: String, expected: i64, anchored: bool| {
+            let records = (expected - 1) as u64;
+            Ok(if anchored {
+                ChainStatus::Intact {
+                    records,
+                    head: prev,
+                }
+            } else {
+                ChainStatus::AnchorMissing { records }
+            })
+        };
         let f = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(ChainStatus::Intact { records: 0 })
+                return end(prev, expected, anchored)
             }
             Err(e) => return Err(self.io(e)),
         };
         let mut reader = BufReader::new(f);
-        let mut prev = GENESIS.to_string();
-        let mut expected = 1i64;
         let mut raw = Vec::new();
         loop {
             raw.clear();
             if reader.read_until(b'\n', &mut raw).map_err(|e| self.io(e))? == 0 {
-                return Ok(ChainStatus::Intact {
-                    records: (expected - 1) as u64,
-                });
+                return end(prev, expected, anchored);
             }
             let broken = |reason: String| {
                 Ok(ChainStatus::Broken {
@@ -291,6 +311,7 @@ impl AuditLog {
             if record_hash(l.seq, &l.prev_hash, l.event.get()) != l.hash {
                 return broken("content does not match its hash (edited)".into());
             }
+            anchored |= anchor == Some(l.hash.as_str());
             prev = l.hash;
             expected += 1;
         }
@@ -300,36 +321,55 @@ impl AuditLog {
     /// older store to an empty log, hashes as they were stored, so the move
     /// cannot hide an earlier edit. Returns false, writing nothing, when the
     /// log already has records.
-    pub(crate) fn import(&self, records: &[[String; 4]]) -> Result<bool, StoreError> {
+    pub(crate) fn import(
+        &self,
+        records: &[(i64, String, String, String)],
+    ) -> Result<bool, StoreError> {
         let mut f = self.open_append()?;
         f.lock().map_err(|e| self.io(e))?;
         if f.metadata().map_err(|e| self.io(e))?.len() > 0 {
             return Ok(false);
         }
         let mut out = String::new();
-        for [seq, prev, hash, record] in records {
-            let seq = seq.parse().unwrap_or(0);
-            out.push_str(&line(seq, prev, hash, record));
+        for (seq, prev, hash, record) in records {
+            out.push_str(&line(*seq, prev, hash, record));
         }
         f.write_all(out.as_bytes()).map_err(|e| self.io(e))?;
         Ok(true)
     }
 }
 
-/// The last parseable record's (seq, hash), and whether the file ends in a
-/// cut-short line. Reads backwards from the end in growing windows.
-fn last_record(f: &mut File) -> std::io::Result<(Option<(i64, String)>, bool)> {
+/// Reads the end of `f` in windows that double until `look` finds what it
+/// needs in one (it is told where the window starts: a window that does not
+/// start the file may begin inside a line). `None` when even the whole file
+/// would not do.
+fn read_back<T>(
+    f: &mut File,
+    mut look: impl FnMut(&[u8], u64) -> Option<T>,
+) -> std::io::Result<Option<T>> {
     let len = f.metadata()?.len();
-    if len == 0 {
-        return Ok((None, false));
-    }
     let mut step = TAIL_STEP;
     loop {
         let start = len.saturating_sub(step);
         f.seek(SeekFrom::Start(start))?;
         let mut buf = Vec::with_capacity((len - start) as usize);
         Read::take(&mut *f, len - start).read_to_end(&mut buf)?;
-        let torn = buf.last() != Some(&b'\n');
+        if let Some(found) = look(&buf, start) {
+            return Ok(Some(found));
+        }
+        if start == 0 {
+            return Ok(None);
+        }
+        step *= 2;
+    }
+}
+
+/// The last parseable record's (seq, hash), and whether the file ends in a
+/// cut-short line.
+fn last_record(f: &mut File) -> std::io::Result<(Option<(i64, String)>, bool)> {
+    let mut torn = false;
+    let last = read_back(f, |buf, start| {
+        torn = buf.last().is_some_and(|&b| b != b'\n');
         // From the end, lazily: the last line is almost always the answer.
         let mut lines = buf.rsplit(|&b| b == b'\n').peekable();
         while let Some(l) = lines.next() {
@@ -338,14 +378,12 @@ fn last_record(f: &mut File) -> std::io::Result<(Option<(i64, String)>, bool)> {
                 break;
             }
             if let Ok(line) = serde_json::from_slice::<Line>(l) {
-                return Ok((Some((line.seq, line.hash)), torn));
+                return Some((line.seq, line.hash));
             }
         }
-        if start == 0 {
-            return Ok((None, torn));
-        }
-        step *= 2;
-    }
+        None
+    })?;
+    Ok((last, torn))
 }
 
 #[cfg(test)]
@@ -388,7 +426,13 @@ mod tests {
     #[test]
     fn appends_reads_and_verifies() {
         let (_d, log) = log_with(0);
-        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 0 });
+        assert_eq!(
+            log.verify(None).unwrap(),
+            ChainStatus::Intact {
+                records: 0,
+                head: GENESIS.into()
+            }
+        );
         assert!(log.recent(5).unwrap().0.is_empty());
         for i in 0..5 {
             log.append(&ev(i)).unwrap();
@@ -405,12 +449,45 @@ mod tests {
         let (new, end2) = log.records_from(end).unwrap();
         assert_eq!(new.iter().map(|r| r.seq).collect::<Vec<_>>(), [6]);
         assert!(end2 > end);
-        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 6 });
+        assert!(matches!(
+            log.verify(None).unwrap(),
+            ChainStatus::Intact { records: 6, .. }
+        ));
         // A log replaced by a shorter one is read again from its start.
         std::fs::write(log.path(), "").unwrap();
         log.append(&ev(7)).unwrap();
         let (again, _) = log.records_from(end2).unwrap();
         assert_eq!(again.iter().map(|r| r.seq).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn the_head_anchors_the_end_of_the_log() {
+        let (_d, log) = log_with(3);
+        let head = log.recent(1).unwrap().0[0].hash.clone();
+        assert_eq!(
+            log.verify(Some(&head)).unwrap(),
+            ChainStatus::Intact {
+                records: 3,
+                head: head.clone()
+            }
+        );
+        // Cut the last record off: the chain still holds, the anchor is gone.
+        edit(&log, |mut l| {
+            l.pop();
+            l
+        });
+        assert!(matches!(
+            log.verify(None).unwrap(),
+            ChainStatus::Intact { records: 2, .. }
+        ));
+        assert_eq!(
+            log.verify(Some(&head)).unwrap(),
+            ChainStatus::AnchorMissing { records: 2 }
+        );
+        assert_eq!(
+            log.verify(Some("sha256:unknown")).unwrap(),
+            ChainStatus::AnchorMissing { records: 2 }
+        );
     }
 
     #[test]
@@ -423,7 +500,10 @@ mod tests {
         }
         let (recs, _) = log.recent(2).unwrap();
         assert_eq!(recs.iter().map(|r| r.seq).collect::<Vec<_>>(), [2, 3]);
-        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 3 });
+        assert!(matches!(
+            log.verify(None).unwrap(),
+            ChainStatus::Intact { records: 3, .. }
+        ));
     }
 
     #[test]
@@ -434,9 +514,9 @@ mod tests {
             l
         });
         assert!(
-            matches!(log.verify().unwrap(), ChainStatus::Broken { seq: 2, ref reason } if reason.contains("edited")),
+            matches!(log.verify(None).unwrap(), ChainStatus::Broken { seq: 2, ref reason } if reason.contains("edited")),
             "{:?}",
-            log.verify()
+            log.verify(None)
         );
 
         let (_d, log) = log_with(4);
@@ -445,7 +525,7 @@ mod tests {
             l
         });
         assert!(matches!(
-            log.verify().unwrap(),
+            log.verify(None).unwrap(),
             ChainStatus::Broken { seq: 3, ref reason } if reason.contains("missing")
         ));
 
@@ -456,7 +536,7 @@ mod tests {
             l
         });
         assert!(matches!(
-            log.verify().unwrap(),
+            log.verify(None).unwrap(),
             ChainStatus::Broken { seq: 3, .. }
         ));
 
@@ -471,7 +551,7 @@ mod tests {
             l
         });
         assert!(matches!(
-            log.verify().unwrap(),
+            log.verify(None).unwrap(),
             ChainStatus::Broken { seq: 3, ref reason } if reason.contains("link")
         ));
     }
@@ -482,7 +562,7 @@ mod tests {
         let text = std::fs::read_to_string(log.path()).unwrap();
         std::fs::write(log.path(), &text[..text.len() - 10]).unwrap();
         assert!(matches!(
-            log.verify().unwrap(),
+            log.verify(None).unwrap(),
             ChainStatus::Broken { seq: 2, .. }
         ));
         let r = log.append(&ev(9)).unwrap();
@@ -509,7 +589,10 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        assert_eq!(log.verify().unwrap(), ChainStatus::Intact { records: 100 });
+        assert!(matches!(
+            log.verify(None).unwrap(),
+            ChainStatus::Intact { records: 100, .. }
+        ));
     }
 
     #[cfg(unix)]

@@ -141,24 +141,17 @@ impl Store {
         if !exists {
             return Ok(());
         }
-        let rows: Vec<[String; 4]> = {
+        let rows: Vec<(i64, String, String, String)> = {
             let mut stmt = self
                 .conn
                 .prepare("SELECT seq, prev_hash, hash, record FROM audit_log ORDER BY seq")
                 .map_err(|e| self.sql(e))?;
             let rows = stmt
-                .query_map([], |r| {
-                    Ok([
-                        r.get::<_, i64>(0)?.to_string(),
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                    ])
-                })
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                 .map_err(|e| self.sql(e))?;
             rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))?
         };
-        if !rows.is_empty() && !AuditLog::open(dir)?.import(&rows)? {
+        if !rows.is_empty() && !AuditLog::at(dir)?.import(&rows)? {
             // The file already has records: keep the table rather than lose either.
             return Ok(());
         }
@@ -226,10 +219,10 @@ mod tests {
         old_store(d.path(), &[("a", "a"), ("b", "b"), ("c", "c")]);
         let s = Store::open(d.path()).unwrap();
         let log = AuditLog::open(d.path()).unwrap();
-        assert_eq!(
-            log.verify().unwrap(),
-            audit::ChainStatus::Intact { records: 3 }
-        );
+        assert!(matches!(
+            log.verify(None).unwrap(),
+            audit::ChainStatus::Intact { records: 3, .. }
+        ));
         assert_eq!(log.recent(1).unwrap().0[0].event.reason, "c");
         let left: i64 = s
             .conn
@@ -249,8 +242,25 @@ mod tests {
         old_store(d.path(), &[("a", "a"), ("b", "edited"), ("c", "c")]);
         Store::open(d.path()).unwrap();
         assert!(matches!(
-            AuditLog::open(d.path()).unwrap().verify().unwrap(),
+            AuditLog::open(d.path()).unwrap().verify(None).unwrap(),
             audit::ChainStatus::Broken { seq: 2, .. }
+        ));
+    }
+
+    #[test]
+    fn a_first_append_moves_an_older_audit_table_before_it() {
+        // The hook writes the log without opening the store: the old records
+        // must still come first, in the same chain.
+        let d = tempfile::tempdir().unwrap();
+        old_store(d.path(), &[("a", "a"), ("b", "b")]);
+        let log = AuditLog::open(d.path()).unwrap();
+        let mut e = log.recent(1).unwrap().0[0].event.clone();
+        assert_eq!(e.reason, "b");
+        e.reason = "c".into();
+        assert_eq!(log.append(&e).unwrap().seq, 3);
+        assert!(matches!(
+            log.verify(None).unwrap(),
+            audit::ChainStatus::Intact { records: 3, .. }
         ));
     }
 

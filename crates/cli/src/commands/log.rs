@@ -5,7 +5,7 @@ use anyhow::Context as _;
 use std::io::Write;
 use std::process::ExitCode;
 use warden_store::audit::{AuditRecord, ChainStatus};
-use warden_store::{AuditLog, Store};
+use warden_store::AuditLog;
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -70,30 +70,22 @@ fn print(out: &mut impl Write, r: &AuditRecord, format: Format) -> std::io::Resu
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // Opening the store first moves an older store's audit table to the log file.
-    Store::open_default().context("cannot open Warden's store")?;
     let log = AuditLog::open_default().context("cannot open Warden's audit log")?;
     if args.verify {
-        return Ok(match log.verify()? {
-            ChainStatus::Intact { records } => {
-                // The newest hash: kept elsewhere (a SIEM, a ticket), it shows
-                // later whether records were cut off the end, which the chain
-                // alone cannot.
-                if let Some(anchor) = &args.anchor {
-                    let (all, _) = log.records_from(0)?;
-                    if !all.iter().any(|r| &r.hash == anchor) {
-                        println!(
-                            "audit log TRUNCATED: the anchored record {anchor} is no longer in it"
-                        );
-                        return Ok(ExitCode::from(1));
-                    }
-                }
-                let head = log.recent(1)?.0.pop().map(|r| r.hash);
-                println!(
-                    "audit log intact: {records} records, hash chain verified (head {})",
-                    head.as_deref().unwrap_or(warden_store::audit::GENESIS)
-                );
+        return Ok(match log.verify(args.anchor.as_deref())? {
+            // The newest hash: kept elsewhere (a SIEM, a ticket), it shows
+            // later (`--anchor`) whether records were cut off the end, which
+            // the chain alone cannot.
+            ChainStatus::Intact { records, head } => {
+                println!("audit log intact: {records} records, hash chain verified (head {head})");
                 ExitCode::SUCCESS
+            }
+            ChainStatus::AnchorMissing { records } => {
+                println!(
+                    "audit log TRUNCATED: the chain of {records} records holds, but the anchored record {} is no longer in it",
+                    args.anchor.as_deref().unwrap_or_default()
+                );
+                ExitCode::from(1)
             }
             ChainStatus::Broken { seq, reason } => {
                 println!("audit log TAMPERED at record {seq}: {reason}");
