@@ -13,10 +13,11 @@ fn main() -> ExitCode {
     // `warden hook` runs once per tool call: skip building the whole clap
     // command tree (about a tenth of a hook's instructions) for the one exact
     // form the installed hook uses.
-    if std::env::args_os().skip(1).eq(["hook"]) {
-        return commands::run(commands::Cli::hook()).unwrap_or(ExitCode::from(2));
-    }
-    let cli = commands::Cli::parse();
+    let cli = if std::env::args_os().skip(1).eq(["hook"]) {
+        commands::Cli::hook()
+    } else {
+        commands::Cli::parse()
+    };
     match commands::run(cli) {
         Ok(code) => code,
         Err(e) => {

@@ -22,6 +22,22 @@ fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 output")
 }
 
+/// One string field (a JSON pointer) of every finding `warden check` reports.
+fn finding_field(dir: &Path, args: &[&str], pointer: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(&stdout(&warden(dir, args))).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            f.pointer(pointer)
+                .and_then(|x| x.as_str())
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 /// A small project: one secret file, one PII file, an ignored file, a
 /// binary, a file that is not UTF-8.
 fn project() -> tempfile::TempDir {
@@ -138,15 +154,7 @@ fn fail_on_sets_exit_code() {
 #[test]
 fn only_runs_the_chosen_detectors() {
     let d = project();
-    let cats = |args: &[&str]| -> Vec<String> {
-        let v: serde_json::Value = serde_json::from_str(&stdout(&warden(d.path(), args))).unwrap();
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["category"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let cats = |args: &[&str]| finding_field(d.path(), args, "/category");
     let only_pii = cats(&[".", "--format", "json", "--only", "pii"]);
     assert_eq!(only_pii, vec!["pii"]);
     let both = cats(&[".", "--format", "json", "--only", "secrets,pii"]);
@@ -187,15 +195,7 @@ fn usage_errors_exit_2_with_one_line() {
 #[test]
 fn gitignore_is_honoured_unless_no_ignore() {
     let d = project();
-    let paths = |args: &[&str]| -> Vec<String> {
-        let v: serde_json::Value = serde_json::from_str(&stdout(&warden(d.path(), args))).unwrap();
-        v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["location"]["path"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let paths = |args: &[&str]| finding_field(d.path(), args, "/location/path");
     assert!(!paths(&[".", "--format", "json"])
         .iter()
         .any(|p| p.contains("ignored")));

@@ -404,8 +404,7 @@ fn read_capped(
             if measured {
                 return Ok(Outcome::TooLarge(None));
             }
-            let len = file.metadata()?.len();
-            if len > max {
+            if let Some(len) = over_cap(file, max)? {
                 return Ok(Outcome::TooLarge(Some(len)));
             }
             measured = true;
@@ -427,8 +426,7 @@ fn read_capped(
                     if memchr::memchr(0, &buf[..SNIFF]).is_some() {
                         // Over the cap it is reported as too large, as if measured first.
                         if !measured {
-                            let len = file.metadata()?.len();
-                            if len > max {
+                            if let Some(len) = over_cap(file, max)? {
                                 return Ok(Outcome::TooLarge(Some(len)));
                             }
                         }
@@ -440,6 +438,12 @@ fn read_capped(
             Err(e) => return Err(e),
         }
     }
+}
+
+/// The file's size when it is over `max`.
+fn over_cap(file: &std::fs::File, max: u64) -> std::io::Result<Option<u64>> {
+    let len = file.metadata()?.len();
+    Ok((len > max).then_some(len))
 }
 
 /// Names of files that are nearly always binary (libraries, objects,

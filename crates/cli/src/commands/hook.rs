@@ -148,18 +148,20 @@ fn handle() -> String {
             .as_deref()
             .and_then(warden_policy::split_mcp_name)
             .is_some();
-    let store = needs_store.then(open_store);
-    let opened = store.as_ref().and_then(|s| s.as_ref().ok());
-    let decision = match (&store, build_context(&action, opened)) {
-        (Some(Err(e)), _) => fail_safe(format!("Warden could not check this action: {e}")),
-        (_, Err(e)) => fail_safe(format!("Warden could not check this action: {e}")),
-        (_, Ok(ctx)) => warden_policy::decide(&action, &ctx),
+    let store = needs_store.then(open_store).transpose();
+    let context = match &store {
+        Ok(opened) => build_context(&action, opened.as_ref()),
+        Err(e) => Err(anyhow::anyhow!("{e}")),
+    };
+    let decision = match context {
+        Ok(ctx) => warden_policy::decide(&action, &ctx),
+        Err(e) => fail_safe(format!("Warden could not check this action: {e}")),
     };
     let audit = warden_store::AuditLog::open_default()
         .and_then(|log| log.append(&event_record(&action, &decision)));
     let decision = match audit {
         Ok(_) => {
-            if let Some(Ok(s)) = &store {
+            if let Ok(Some(s)) = &store {
                 if action.event == HookEventKind::SessionStart {
                     remember_warning(s, &action, &decision);
                 }
