@@ -14,7 +14,6 @@
 
 use crate::secrets::KeywordFilter;
 use crate::{unicode, Match};
-use regex::Regex;
 use regex_automata::{meta, util::syntax, Anchored, Input};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -667,7 +666,6 @@ struct Compiled {
     anchors: Vec<Vec<(usize, usize)>>,
     /// Signal regexes, compiled on first need.
     signals: Vec<OnceLock<meta::Regex>>,
-    comment: OnceLock<Regex>,
     /// Words that introduce a cited example of an injection.
     meta: OnceLock<meta::Regex>,
 }
@@ -750,7 +748,6 @@ fn compiled() -> &'static Compiled {
             gate,
             anchors,
             signals: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
-            comment: OnceLock::new(),
             meta: OnceLock::new(),
         }
     })
@@ -769,11 +766,6 @@ impl Compiled {
     fn meta(&self) -> &meta::Regex {
         self.meta.get_or_init(|| {
             ci_regex(r"\b(?:such\s+as|e\.g\.|for\s+example|(?:phrases?|patterns?|strings?|attacks?)\s+like|scans?\s+(?:\w+\s+)?for|detects?|flags?)\b")
-        })
-    }
-    fn comment(&self) -> &Regex {
-        self.comment.get_or_init(|| {
-            Regex::new(r"(?s)<!--.*?-->|/\*.*?\*/").expect("comment pattern compiles")
         })
     }
     /// Per signal, the byte windows of `text` around its keywords where a
@@ -1013,7 +1005,8 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
         }
     }
     if !hits.is_empty() && commented() {
-        let comments: Vec<Range<usize>> = c.comment().find_iter(text).map(|m| m.range()).collect();
+        let last = hits.iter().map(|h| h.span.start).max().unwrap_or(0);
+        let comments = comments(text, last);
         let inside: Vec<Range<usize>> = hits
             .iter()
             .filter(|h| {
@@ -1093,18 +1086,67 @@ fn prune(windows: &mut [Vec<Range<usize>>], commented: impl Fn() -> bool) {
     }
 }
 
+/// The openers and closers of HTML and C comments, in that order.
+type CommentFinders = [[memchr::memmem::Finder<'static>; 2]; 2];
+
+fn comment_finders() -> &'static CommentFinders {
+    static F: OnceLock<CommentFinders> = OnceLock::new();
+    F.get_or_init(|| {
+        let f = |n: &'static [u8]| memchr::memmem::Finder::new(n);
+        [[f(b"<!--"), f(b"/*")], [f(b"-->"), f(b"*/")]]
+    })
+}
+
 /// Can `text` hold an HTML or C comment?
 fn has_comment(text: &str) -> bool {
-    static OPENERS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
-    let [html, c] = OPENERS.get_or_init(|| {
-        [
-            memchr::memmem::Finder::new(b"<!--"),
-            memchr::memmem::Finder::new(b"/*"),
-        ]
-    });
+    let [[html, c], _] = comment_finders();
     let t = text.as_bytes();
     // `/*` first: in code it is the likelier, and the search stops there.
     c.find(t).is_some() || html.find(t).is_some()
+}
+
+/// The HTML and C comments of `text` that start at or before `until`, in
+/// order: the matches of `(?s)<!--.*?-->|/\*.*?\*/`, leftmost first and
+/// each ending at its first closer. Found with memmem and only up to the
+/// last hit: the regex ran over whole files (and back through each
+/// comment) to place a few hits.
+fn comments(text: &str, until: usize) -> Vec<Range<usize>> {
+    let [openers, closers] = comment_finders();
+    let t = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    // Per kind, the first opener at or after `at` (searched again once `at`
+    // passes it); a kind is dropped when an opener has no closer after it,
+    // as then no later one has.
+    let mut next: [Option<usize>; 2] = [None; 2];
+    let mut live = [true; 2];
+    loop {
+        for k in 0..2 {
+            if live[k] && next[k].is_none_or(|p| p < at) {
+                next[k] = openers[k].find(&t[at..]).map(|p| at + p);
+                live[k] = next[k].is_some();
+            }
+        }
+        let Some((k, s)) = (0..2)
+            .filter(|&k| live[k])
+            .filter_map(|k| next[k].map(|s| (k, s)))
+            .min_by_key(|&(_, s)| s)
+        else {
+            break;
+        };
+        if s > until {
+            break;
+        }
+        let body = s + openers[k].needle().len();
+        match closers[k].find(&t[body..]) {
+            Some(e) => {
+                at = body + e + closers[k].needle().len();
+                out.push(s..at);
+            }
+            None => live[k] = false,
+        }
+    }
+    out
 }
 
 /// True when the phrase is quoted or cited as an example ("patterns such
@@ -1481,6 +1523,36 @@ mod tests {
                 assert!(s.also.iter().any(|a| lower.contains(a)), "{}: {e:?}", s.id);
             }
         }
+    }
+
+    /// The memmem comment scan finds what the regex it replaced finds,
+    /// cut at `until`: on texts built from openers, closers, their parts
+    /// and multibyte characters.
+    #[test]
+    fn comments_are_those_of_the_comment_regex() {
+        let re = regex::Regex::new(r"(?s)<!--.*?-->|/\*.*?\*/").unwrap();
+        let parts = [
+            "<!--", "-->", "/*", "*/", "<!-->", "/*/", "<", "!", "-", "*", "/", "a", "é", "\n",
+        ];
+        let mut seed = 0x2545_f491_u32;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            seed as usize
+        };
+        let mut found = 0;
+        for _ in 0..20_000 {
+            let len = next() % 12;
+            let t: String = (0..len).map(|_| parts[next() % parts.len()]).collect();
+            let want: Vec<Range<usize>> = re.find_iter(&t).map(|m| m.range()).collect();
+            found += want.len();
+            for until in [0, 1, 3, t.len() / 2, t.len(), usize::MAX] {
+                let cut: Vec<_> = want.iter().filter(|r| r.start <= until).cloned().collect();
+                assert_eq!(comments(&t, until), cut, "{t:?} until {until}");
+            }
+        }
+        assert!(found > 5000, "{found}");
     }
 
     #[test]
