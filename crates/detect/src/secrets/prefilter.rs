@@ -10,9 +10,10 @@
 //! starts a process per tool call).
 //!
 //! On x86-64 with AVX2, long texts take a vectorised path (`wide`): eight
-//! positions per table gather, testing trigram and fourth byte at once; the
-//! ~2% of positions that pass are checked against whole keyword prefixes.
-//! Its tables (48 KiB, ~40 us to build and touch) are built once a filter
+//! positions per table gather, testing trigram and fourth byte at once of
+//! each keyword's rarest four bytes (its anchor, chosen by the byte
+//! frequencies in `grams.rs`); the ~0.6% of positions that pass are checked
+//! against whole keywords. Its tables (~80 KiB) are built once a filter
 //! has scanned 256 KiB in texts of 1 KiB or more, so a hook's one tool call
 //! never pays for them; `warden check` gets there within a few files.
 
@@ -217,10 +218,14 @@ impl KeywordFilter {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+#[path = "grams.rs"]
+mod grams;
+
 /// The vectorised scan (AVX2, x86-64).
 #[cfg(target_arch = "x86_64")]
 mod wide {
-    use super::{lower8, MUL};
+    use super::{grams, lower8, MUL};
     use std::arch::x86_64::*;
 
     /// Texts shorter than this take the scalar scan (and build nothing).
@@ -230,38 +235,84 @@ mod wide {
     /// One step tests 32 starts and reads 40 bytes: the last group of eight
     /// starts loads 16 bytes from start 24.
     const STEP_READS: usize = 40;
-    const SLOT_BITS: u32 = 13;
+    /// 2^14 slots: 2^13 let through half again as many positions.
+    const SLOT_BITS: u32 = 14;
     const SLOTS: usize = 1 << SLOT_BITS;
 
     fn slot(trigram: u32) -> usize {
         (trigram.wrapping_mul(MUL) >> (32 - SLOT_BITS)) as usize
     }
 
-    /// A keyword's first (up to) eight bytes, lowercase, as a masked word.
-    struct Prefix {
+    /// Where a keyword's anchor starts: its four bytes least common in
+    /// source code and prose, so that "datadog" is not looked at wherever
+    /// "data" occurs (this halves the positions that pass the vector test
+    /// on crate sources).
+    fn anchor_offset(k: &[u8]) -> usize {
+        if k.len() <= 4 {
+            return 0;
+        }
+        (0..=k.len() - 4)
+            .map(|o| (frequency(&k[o..o + 4]), o))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map_or(0, |(_, o)| o)
+    }
+
+    /// Occurrences of four bytes per million positions: measured for the
+    /// most common ones, else what their bytes' frequencies predict, below
+    /// the least common measured.
+    fn frequency(gram: &[u8]) -> f64 {
+        let key = u32::from_le_bytes(gram.try_into().expect("four bytes"));
+        match grams::GRAMS.binary_search_by_key(&key, |g| g.0) {
+            Ok(i) => grams::GRAMS[i].1 as f64,
+            Err(_) => {
+                let p: f64 = gram
+                    .iter()
+                    .map(|&b| grams::BYTES[b as usize] as f64 / 1e6)
+                    .product();
+                (p * 1e6).min(grams::LEAST as f64)
+            }
+        }
+    }
+
+    /// A keyword's anchor: up to eight of its bytes from `offset` (the four
+    /// bytes the vector test looks at, then what follows), lowercase, as a
+    /// masked word.
+    struct Anchor {
         word: u64,
         mask: u64,
         keyword: u16,
+        offset: u8,
     }
 
     pub(super) struct Tables {
         /// Per trigram slot, bit `b & 31` for every fourth byte `b` that
-        /// follows the trigram in a keyword; all bits for a three-byte
-        /// keyword. 32 KiB, the only table the vector loop reads.
-        fourth: Box<[u32; SLOTS]>,
-        /// `prefixes[first[s]..first[s + 1]]`: the keywords whose trigram
-        /// has slot `s`, in keyword order.
+        /// follows the trigram in an anchor; all bits for a three-byte
+        /// keyword. 64 KiB, the only table the vector loop reads.
+        pub(super) fourth: Box<[u32; SLOTS]>,
+        /// `anchors[first[s]..first[s + 1]]`: the keywords whose anchor
+        /// trigram has slot `s`, in keyword order.
         first: Vec<u16>,
-        prefixes: Vec<Prefix>,
+        anchors: Vec<Anchor>,
+        /// The largest anchor offset: hits starting this close to where the
+        /// vector loop stops are left to the scalar scan.
+        pub(super) reach: usize,
     }
 
     impl Tables {
         pub(super) fn new(keywords: &[Vec<u8>]) -> Self {
+            let offsets: Vec<usize> = keywords.iter().map(|k| anchor_offset(k)).collect();
+            Self::with_offsets(keywords, &offsets)
+        }
+
+        /// `offsets[i]`: where keyword `i`'s anchor starts (at most four
+        /// bytes before its end, and 0 for a three-byte keyword).
+        pub(super) fn with_offsets(keywords: &[Vec<u8>], offsets: &[usize]) -> Self {
             let mut fourth = Box::new([0u32; SLOTS]);
             let mut order: Vec<(usize, usize)> = Vec::with_capacity(keywords.len());
             for (i, k) in keywords.iter().enumerate() {
-                let s = slot(k[0] as u32 | (k[1] as u32) << 8 | (k[2] as u32) << 16);
-                fourth[s] |= k.get(3).map_or(u32::MAX, |&b| 1 << (b & 31));
+                let a = &k[offsets[i]..];
+                let s = slot(a[0] as u32 | (a[1] as u32) << 8 | (a[2] as u32) << 16);
+                fourth[s] |= a.get(3).map_or(u32::MAX, |&b| 1 << (b & 31));
                 order.push((s, i));
             }
             order.sort_unstable();
@@ -272,32 +323,36 @@ mod wide {
             for s in 0..SLOTS {
                 first[s + 1] += first[s];
             }
-            let prefixes = order
+            let anchors = order
                 .into_iter()
                 .map(|(_, i)| {
-                    let k = &keywords[i];
-                    let n = k.len().min(8);
+                    let a = &keywords[i][offsets[i]..];
+                    let n = a.len().min(8);
                     let mut bytes = [0u8; 8];
-                    bytes[..n].copy_from_slice(&k[..n]);
-                    Prefix {
+                    bytes[..n].copy_from_slice(&a[..n]);
+                    Anchor {
                         word: u64::from_le_bytes(bytes),
                         mask: u64::MAX >> (8 * (8 - n)),
                         keyword: i as u16,
+                        offset: offsets[i] as u8,
                     }
                 })
                 .collect();
             Tables {
                 fourth,
                 first,
-                prefixes,
+                anchors,
+                reach: offsets.iter().copied().max().unwrap_or(0),
             }
         }
 
         /// Reports the hits starting before the returned position, which is
-        /// where the scalar scan goes on (fewer than 40 bytes from the end).
-        /// Exact: a start passes the vector test when its trigram and fourth
-        /// byte are a keyword's (the hash can only let more through), and
-        /// each that passes is compared with the keywords' bytes.
+        /// where the scalar scan goes on (fewer than 40 bytes plus the
+        /// largest anchor offset from the end), in order of start, then
+        /// keyword. Exact: an anchor position passes the vector test when
+        /// its trigram and fourth byte are an anchor's (the hash can only
+        /// let more through), and each that passes is compared with the
+        /// keywords' bytes.
         ///
         /// # Safety
         /// The CPU must have AVX2.
@@ -309,6 +364,7 @@ mod wide {
             hit: &mut impl FnMut(usize, usize, usize),
         ) -> usize {
             let table = self.fourth.as_ptr() as *const i32;
+            let mut found: Vec<(usize, u16, usize)> = Vec::new();
             let mut start = 0;
             while start + STEP_READS <= hay.len() {
                 let at = hay.as_ptr().add(start);
@@ -319,39 +375,49 @@ mod wide {
                 while mask != 0 {
                     let p = start + mask.trailing_zeros() as usize;
                     mask &= mask - 1;
-                    self.verify(keywords, hay, p, hit);
+                    self.verify(keywords, hay, p, &mut found);
                 }
                 start += 32;
             }
-            start
+            // Anchors from `start` on were not tested: a keyword starting
+            // within `reach` before it may have its anchor there.
+            let done = start.saturating_sub(self.reach);
+            found.sort_unstable();
+            for (s, k, e) in found {
+                if s < done {
+                    hit(k as usize, s, e);
+                }
+            }
+            done
         }
 
-        /// The keywords at `p`, which has eight bytes after it.
+        /// The keywords anchored at `p`, which has eight bytes after it.
         #[inline(always)]
         fn verify(
             &self,
             keywords: &[Vec<u8>],
             hay: &[u8],
             p: usize,
-            hit: &mut impl FnMut(usize, usize, usize),
+            found: &mut Vec<(usize, u16, usize)>,
         ) {
             let w = lower8(u64::from_le_bytes(hay[p..p + 8].try_into().unwrap()));
             let s = slot(w as u32 & 0xFF_FFFF);
-            for e in &self.prefixes[self.first[s] as usize..self.first[s + 1] as usize] {
-                if w & e.mask != e.word {
+            for a in &self.anchors[self.first[s] as usize..self.first[s + 1] as usize] {
+                if w & a.mask != a.word {
                     continue;
                 }
-                let k = e.keyword as usize;
-                let kw = &keywords[k];
-                let end = p + kw.len();
-                if kw.len() <= 8
-                    || end <= hay.len()
-                        && hay[p + 8..end]
-                            .iter()
-                            .zip(&kw[8..])
-                            .all(|(a, b)| a.to_ascii_lowercase() == *b)
+                let Some(start) = p.checked_sub(a.offset as usize) else {
+                    continue;
+                };
+                let kw = &keywords[a.keyword as usize];
+                let end = start + kw.len();
+                if end <= hay.len()
+                    && hay[start..end]
+                        .iter()
+                        .zip(kw)
+                        .all(|(a, b)| a.to_ascii_lowercase() == *b)
                 {
-                    hit(k, p, end);
+                    found.push((start, a.keyword, end));
                 }
             }
         }
@@ -364,7 +430,7 @@ mod wide {
     /// The CPU must have AVX2; `at` must have 16 readable bytes.
     #[inline]
     #[target_feature(enable = "avx2")]
-    unsafe fn group(table: *const i32, at: *const u8) -> u32 {
+    pub(super) unsafe fn group(table: *const i32, at: *const u8) -> u32 {
         // Dword i of the low half is bytes i..i+4, of the high half
         // 4+i..8+i: the four bytes from each of the eight starts.
         let spread = _mm256_setr_epi8(
@@ -447,17 +513,22 @@ mod tests {
             .cloned()
             .collect();
         let f = KeywordFilter::new(&keywords);
+        // Anchors as chosen, and every keyword anchored on its last bytes
+        // (hits far behind the position that passes, near either end).
+        let last: Vec<usize> = f.keywords.iter().map(|k| k.len().max(4) - 4).collect();
+        let last = wide::Tables::with_offsets(&f.keywords, &last);
+        assert!(f.wide().reach > 0);
         let both = |hay: &[u8]| {
             let mut scalar = Vec::new();
             f.scan_scalar(hay, 0, |k, s, e| scalar.push((k, s, e)));
-            let mut vector = Vec::new();
-            // SAFETY: AVX2 is present (checked above).
-            let done = unsafe {
-                f.wide()
-                    .scan(&f.keywords, hay, &mut |k, s, e| vector.push((k, s, e)))
-            };
-            f.scan_scalar(hay, done, |k, s, e| vector.push((k, s, e)));
-            assert_eq!(vector, scalar, "{:?}", String::from_utf8_lossy(hay));
+            for tables in [f.wide(), &last] {
+                let mut vector = Vec::new();
+                // SAFETY: AVX2 is present (checked above).
+                let done =
+                    unsafe { tables.scan(&f.keywords, hay, &mut |k, s, e| vector.push((k, s, e))) };
+                f.scan_scalar(hay, done, |k, s, e| vector.push((k, s, e)));
+                assert_eq!(vector, scalar, "{:?}", String::from_utf8_lossy(hay));
+            }
             let mut dispatched = Vec::new();
             f.for_each_hit(hay, |k, s, e| dispatched.push((k, s, e)));
             assert_eq!(dispatched, scalar);
