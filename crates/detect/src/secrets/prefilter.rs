@@ -239,8 +239,15 @@ mod wide {
     const SLOT_BITS: u32 = 14;
     const SLOTS: usize = 1 << SLOT_BITS;
 
-    fn slot(trigram: u32) -> usize {
-        (trigram.wrapping_mul(MUL) >> (32 - SLOT_BITS)) as usize
+    /// Bits of three bytes that the slot depends on: all but 0x20 of each,
+    /// so that no lowercasing is needed in the vector loop (a fifth of its
+    /// work). Letters fold to their ASCII case; the other bytes that pair up
+    /// (`[` and `{`, space and NUL...) only let more through.
+    const FOLD: u32 = 0xDF_DFDF;
+
+    /// The slot of the trigram `t` (first byte lowest, any case).
+    fn slot(t: u32) -> usize {
+        ((t & FOLD).wrapping_mul(MUL) >> (32 - SLOT_BITS)) as usize
     }
 
     /// Where a keyword's anchor starts: its four bytes least common in
@@ -401,7 +408,7 @@ mod wide {
             found: &mut Vec<(usize, u16, usize)>,
         ) {
             let w = lower8(u64::from_le_bytes(hay[p..p + 8].try_into().unwrap()));
-            let s = slot(w as u32 & 0xFF_FFFF);
+            let s = slot(w as u32);
             for a in &self.anchors[self.first[s] as usize..self.first[s + 1] as usize] {
                 if w & a.mask != a.word {
                     continue;
@@ -441,16 +448,13 @@ mod wide {
             _mm256_broadcastsi128_si256(_mm_loadu_si128(at as *const __m128i)),
             spread,
         );
-        // ASCII lowercasing: 'A'..='Z' become -128..-103 with the bias.
-        let biased = _mm256_add_epi8(q, _mm256_set1_epi8((0x80u8 - b'A') as i8));
-        let upper = _mm256_cmpgt_epi8(_mm256_set1_epi8(-128 + 26), biased);
-        let q = _mm256_or_si256(q, _mm256_and_si256(upper, _mm256_set1_epi8(0x20)));
-        let trigram = _mm256_and_si256(q, _mm256_set1_epi32(0xFF_FFFF));
+        let trigram = _mm256_and_si256(q, _mm256_set1_epi32(FOLD as i32));
         let hash = _mm256_mullo_epi32(trigram, _mm256_set1_epi32(MUL as i32));
         let slot = _mm256_srli_epi32::<{ 32 - SLOT_BITS as i32 }>(hash);
         // Every slot is below SLOTS, the table's length.
         let word = _mm256_i32gather_epi32::<4>(table, slot);
-        // Bit (fourth byte & 31) of the word, moved to the sign bit.
+        // Bit (fourth byte & 31) of the word, moved to the sign bit (the
+        // same for either case of a letter).
         let shift = _mm256_andnot_si256(_mm256_srli_epi32::<24>(q), _mm256_set1_epi32(31));
         _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_sllv_epi32(word, shift))) as u32
     }
