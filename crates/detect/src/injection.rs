@@ -1098,11 +1098,9 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
         starts,
     } = found;
     let mut hits = Vec::new();
-    // Looked up once, and only if needed: it reads the whole text.
-    let has = std::cell::OnceCell::new();
-    let commented = || *has.get_or_init(|| has_comment(text));
+    let mut opener = FirstOpener::new(text);
     if prune_weak {
-        prune(&mut windows, commented);
+        prune(&mut windows, |end| opener.before(end));
     }
     for (i, sig) in SIGNALS.iter().enumerate() {
         if windows[i].is_empty() {
@@ -1129,8 +1127,9 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
             });
         }
     }
-    if !hits.is_empty() && commented() {
-        let last = hits.iter().map(|h| h.span.start).max().unwrap_or(0);
+    let last = hits.iter().map(|h| h.span.start).max();
+    // A hit inside a comment starts after the comment's opener.
+    if let Some(last) = last.filter(|&last| opener.before(last + 1)) {
         let comments = comments(text, last);
         let inside: Vec<Range<usize>> = hits
             .iter()
@@ -1163,9 +1162,9 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
 /// [`CLUSTER_GAP`]; a match lies inside its window, so no cluster spans two
 /// stretches and the clusters that can be reported are found as before.
 /// Most text that mentions one keyword ("copy", "never") is left at that,
-/// without a regex compiled or run. `commented`: can the text hold a
-/// comment?
-fn prune(windows: &mut [Vec<Range<usize>>], commented: impl Fn() -> bool) {
+/// without a regex compiled or run. `commented(end)`: can a comment open
+/// before byte `end` (and hold hits of a stretch ending there)?
+fn prune(windows: &mut [Vec<Range<usize>>], mut commented: impl FnMut(usize) -> bool) {
     let mut all: Vec<(usize, usize, usize)> = windows
         .iter()
         .enumerate()
@@ -1176,8 +1175,8 @@ fn prune(windows: &mut [Vec<Range<usize>>], commented: impl Fn() -> bool) {
     }
     all.sort_unstable();
     // Whether a comment can add its weight is looked up only for a stretch
-    // that it decides (the look-up reads the whole text).
-    let comment = || if commented() { IN_COMMENT.2 } else { 0.0 };
+    // that it decides (the look-up reads the text up to there).
+    let mut comment = |end: usize| if commented(end) { IN_COMMENT.2 } else { 0.0 };
     let mut keep: Vec<Range<usize>> = Vec::new();
     let mut seen = vec![false; SIGNALS.len()];
     let mut i = 0;
@@ -1198,7 +1197,7 @@ fn prune(windows: &mut [Vec<Range<usize>>], commented: impl Fn() -> bool) {
             .product::<f32>();
         // The margin covers float rounding: pruning less is always safe.
         let reaches = |comment: f32| 1.0 - miss * (1.0 - comment) >= THRESHOLD - 1e-3;
-        if reaches(0.0) || (reaches(IN_COMMENT.2) && reaches(comment())) {
+        if reaches(0.0) || (reaches(IN_COMMENT.2) && reaches(comment(end))) {
             keep.push(start..end);
         }
         i = j;
@@ -1222,12 +1221,41 @@ fn comment_finders() -> &'static CommentFinders {
     })
 }
 
-/// Can `text` hold an HTML or C comment?
-fn has_comment(text: &str) -> bool {
-    let [[html, c], _] = comment_finders();
-    let t = text.as_bytes();
-    // `/*` first: in code it is the likelier, and the search stops there.
-    c.find(t).is_some() || html.find(t).is_some()
+/// The first HTML or C comment opener of a text, looked for only as far as
+/// asked and each part of the text once (it was looked for in the whole
+/// text, twice when there was no `/*`, for a hit in its first lines).
+struct FirstOpener<'t> {
+    text: &'t [u8],
+    /// No opener starts before this.
+    clear: usize,
+    at: Option<usize>,
+}
+
+impl<'t> FirstOpener<'t> {
+    fn new(text: &'t str) -> Self {
+        FirstOpener {
+            text: text.as_bytes(),
+            clear: 0,
+            at: None,
+        }
+    }
+
+    /// Does a comment opener start before byte `end`?
+    fn before(&mut self, end: usize) -> bool {
+        if self.at.is_none() && end > self.clear {
+            let [[html, c], _] = comment_finders();
+            // Openers are at most 4 bytes long.
+            let to = (end + 3).min(self.text.len());
+            let part = &self.text[self.clear..to];
+            self.at = [c.find(part), html.find(part)]
+                .into_iter()
+                .flatten()
+                .min()
+                .map(|i| self.clear + i);
+            self.clear = if to == self.text.len() { to } else { to - 3 };
+        }
+        self.at.is_some_and(|s| s < end)
+    }
 }
 
 /// The HTML and C comments of `text` that start at or before `until`, in
@@ -1245,10 +1273,12 @@ fn comments(text: &str, until: usize) -> Vec<Range<usize>> {
     // as then no later one has.
     let mut next: [Option<usize>; 2] = [None; 2];
     let mut live = [true; 2];
-    loop {
+    while at <= until {
         for k in 0..2 {
             if live[k] && next[k].is_none_or(|p| p < at) {
-                next[k] = openers[k].find(&t[at..]).map(|p| at + p);
+                // Only openers at or before `until` count.
+                let to = until.saturating_add(openers[k].needle().len()).min(t.len());
+                next[k] = openers[k].find(&t[at..to]).map(|p| at + p);
                 live[k] = next[k].is_some();
             }
         }
@@ -1611,6 +1641,8 @@ mod tests {
                     texts.push(format!("{e} {o}"));
                     texts.push(format!("{e} {filler} {o}"));
                     texts.push(format!("/* {e} */ {o}"));
+                    texts.push(format!("{o} {filler} <!-- {e} -->"));
+                    texts.push(format!("/* {filler} */ {e} {o}"));
                 }
             }
         }
@@ -1678,6 +1710,40 @@ mod tests {
             }
         }
         assert!(found > 5000, "{found}");
+    }
+
+    /// The lazy opener look-up answers as a search of the text before `end`
+    /// does, whatever order it is asked in (openers across the parts it
+    /// searched, at the text's end, none).
+    #[test]
+    fn first_opener_answers_for_every_end() {
+        let texts = [
+            String::new(),
+            "no comment here".into(),
+            "ab/*".into(),
+            "a<!-".into(),
+            "x<!--y".into(),
+            format!("{}<!--{}/*", "x".repeat(9), "y".repeat(5)),
+            format!("{}/*", "é".repeat(7)),
+        ];
+        for t in &texts {
+            let naive = |end: usize| {
+                let t = t.as_bytes();
+                (0..end).any(|s| t[s..].starts_with(b"/*") || t[s..].starts_with(b"<!--"))
+            };
+            let ends: Vec<usize> = (0..=t.len()).collect();
+            let orders = [
+                ends.clone(),
+                ends.iter().rev().copied().collect(),
+                ends.iter().map(|e| (e * 7 + 3) % (t.len() + 1)).collect(),
+            ];
+            for order in orders {
+                let mut opener = FirstOpener::new(t);
+                for end in order {
+                    assert_eq!(opener.before(end), naive(end), "{t:?} before {end}");
+                }
+            }
+        }
     }
 
     #[test]
