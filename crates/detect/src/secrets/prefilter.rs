@@ -293,7 +293,7 @@ mod wide {
     /// source code and prose, so that "datadog" is not looked at wherever
     /// "data" occurs (this halves the positions that pass the vector test
     /// on crate sources).
-    fn anchor_offset(k: &[u8]) -> usize {
+    pub(super) fn anchor_offset(k: &[u8]) -> usize {
         if k.len() <= 4 {
             return 0;
         }
@@ -554,6 +554,20 @@ mod tests {
         hits.clear();
         f.for_each_hit(b"sk-ghpX toke\nSK-", |k, s, e| hits.push((k, s, e)));
         assert_eq!(hits, vec![(1, 0, 3), (1, 13, 16)]);
+    }
+
+    /// Anchor choice binary-searches the generated 4-gram table.
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn gram_table_is_sorted_and_anchors_avoid_common_prefixes() {
+        assert!(grams::GRAMS.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(grams::GRAMS.iter().map(|g| g.1).min(), Some(grams::LEAST));
+        let off = |k: &str| wide::anchor_offset(k.as_bytes());
+        // "data" and "this" are everywhere in code; "adog" and "s is" less so.
+        assert_ne!(off("datadog"), 0);
+        assert_ne!(off("this is"), 0);
+        assert_eq!(off("sg."), 0);
+        assert_eq!(off("http"), 0);
     }
 
     /// Every start of every text, scanned by the vector path and the
