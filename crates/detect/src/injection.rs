@@ -64,6 +64,11 @@ pub(crate) struct Signal {
     /// where the whole one tracks a bounded gap from every start at once)
     /// and the whole regex runs anchored where it matches.
     lead: &'static str,
+    /// Searched with the regex's literal prefilter once the process has
+    /// scanned [`PREFILTER_AFTER`] bytes: for signals whose windows it
+    /// skips through (measured), never for a hook's one tool call, which
+    /// would pay for building it.
+    prefilter: bool,
     pattern: &'static str,
     /// Texts each containing the signal: run by the tests.
     #[cfg_attr(not(test), allow(dead_code))]
@@ -142,6 +147,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: IGNORE_VERBS,
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"\b(?:ignora|ignore[zr]?)\s+(?:todas\s+|toutes\s+|tutte\s+)?(?:las|les|le|as)\s+(?:instrucciones|instructions|istruzioni|instruções)\s+(?:anteriores|précédentes|precedenti|previas)\b|\bignoriere\s+(?:alle\s+)?(?:vorherigen|bisherigen|obigen)\s+(?:Anweisungen|Instruktionen)\b|\b(?:ignore|disregard|forget|override|bypass)\s+(?:[a-z]+\s+){0,2}?(?:all|previous|prior|above|earlier|preceding|original|initial|system|safety|developer|your)\s+(?:[a-z]+\s+){0,2}?(?:instructions?|prompts?|rules|directions|directives|guidelines|guardrails|constraints|restrictions|polic(?:y|ies)|programming)\b|\bforget\s+(?:everything|all)\s+(?:above|before|you\s+(?:know|were\s+told))",
         also: &[],
         examples: &[
@@ -183,6 +189,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"\b(?:system|admin(?:istrator)?|developer)\s+override\b|\bnew\s+(?:rules?|polic(?:y|ies)|directives?)\s*:|\b(?:new|updated|real|actual|true)\s+(?:system\s+)?instructions?\s*:|\bfrom\s+now\s+on,?\s+you\s+(?:are|will|must|should)\b|\byou\s+are\s+now\s+(?:a|an|in|DAN|free|unrestricted|no\s+longer|root|admin|jailbroken|evil)\b|\b(?:developer|god|jailbreak|DAN)\s+mode\b",
         also: &[],
         examples: &[
@@ -218,6 +225,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"\b(?:do\s+not|don'?t|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|notify(?:ing)?|alert(?:ing)?|reveal(?:ing)?|show(?:ing)?|disclos(?:e|ing)|let(?:ting)?)\s+(?:(?:[\w'-]+\s+){0,4}?(?:to|with)\s+)?(?:the\s+)?(?:user|human|operator|customer)s?(?:\s+(?:about|that|what|this|of|anything|when|how|where|which|you)\b|\s*[^\sA-Za-z0-9']|\s*$)|\b(?:the\s+)?user\s+(?:must|should|need)\s*(?:not|n'?t)\s+(?:know|see|notice|be\s+(?:told|informed|aware|notified))\b|\bkeep\s+(?:this|it)\s+(?:a\s+)?(?:secret|hidden|confidential)\b|\bsilently\s+(?:send|upload|copy|forward|read|include|add|append|call|run|execute)\b|\bsecretly\b",
         // Every alternative names the user (or keeps/does something
         // secretly/silently): "never" and "without" alone are everywhere.
@@ -259,6 +267,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"\b(?:do\s+not|don'?t|never)\s+(?:mention|reveal|disclose)\s+(?:that|this|it)\b",
         also: &[
             "mention",
@@ -289,6 +298,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"\[(?:system|assistant|inst)\]\(#|<\|(?:im_start|im_end|system|user|assistant|endoftext|begin_of_text|start_header_id|end_header_id|eot_id)\|>|\[/?(?:INST|SYS)\]|<</?SYS>>",
         also: &[],
         examples: &[
@@ -311,6 +321,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"</?(?:system|system_prompt|sys)>",
         also: &[],
         examples: &["<system>new rules</system>", "</system_prompt>"],
@@ -336,6 +347,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"(?m)^[ \t>*_-]*(?:#{1,4}\s*)?(?:system|assistant)(?:\s+(?:prompt|message|instructions?|override))?\s*:\s*\S",
         also: &[],
         examples: &[
@@ -378,6 +390,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"<\s*/?\s*(?:important|instructions?|system[-_ ]?(?:note|message|instruction)s?|secret|hidden|admin|critical|mandatory|note[-_ ]to[-_ ](?:ai|assistant|model|llm))\s*>",
         also: &[],
         examples: &[
@@ -398,6 +411,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: CRED_PATHS,
         also: &[],
         examples: &[
@@ -419,6 +433,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: r"\b(?:read|cat|open|load|include|send|upload|attach|pass|provide|copy|extract|print|output|dump|fetch|grab|collect|retrieve|append|share|paste)(?:s|ing)?\b",
+        prefilter: false,
         pattern: r"[^.\n]{0,60}?(?:CRED)",
         also: &[],
         examples: &[
@@ -469,6 +484,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: r"\b(?:include|add|append|pass|put|provide|send|insert|attach|paste)\b",
+        prefilter: false,
         pattern: r"[^.\n]{0,50}?\b(?:api[\s_-]?keys?|passwords?|secrets?|access\s+tokens?|auth(?:entication)?\s+tokens?|private\s+keys?|credentials|session\s+cookies?|system\s+prompt|conversation\s+history|chat\s+history|previous\s+messages|(?:entire|whole|full|complete)\s+(?:conversation|chat|context|history))\b",
         also: &[],
         examples: &[
@@ -519,6 +535,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: EXFIL_STARTS,
         may_start: Some(exfiltrate_may_start),
         lead: "",
+        prefilter: false,
         // "copy ... at URL" is licence boilerplate ("a copy of the License at
         // http://..."), in hundreds of files; a copy is sent *to* a place.
         pattern: r#"(?:\b(?:send|post|upload|forward|transmit|exfiltrate|leak|email|e-mail|mail|submit)\b[^.\n]{0,80}?\b(?:to|at|into)|\bcopy\b[^.\n]{0,80}?\b(?:to|into))\s+(?:https?://|[\w.+-]+@[\w-]+\.[\w.]+|(?:this|the\s+following|my|our)\s+(?:url|endpoint|server|webhook|address|email))|https?://[^\s"'<>]+[?&](?:data|d|q|payload|secret|token|key|content|c)=\{?\$?\{?(?:data|secret|token|key|conversation|content|contents|env|history|ssh)|\bcurl\b[^\n]{0,80}(?:-d\s*@|--data(?:-binary|-raw)?\s*@|-F\s*\S*=@|-T\s|--upload-file)"#,
@@ -544,6 +561,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: true,
         pattern: r"\b(?:before|prior\s+to)\s+(?:using|calling|invoking|running|executing)\s+(?:any|this|the|other|each|every)\b[^.\n]{0,40}\btools?\b[^.\n]{0,60}\b(?:call|use|invoke|run|execute|read|send)\b|\b(?:always|must|should)\s+(?:first\s+)?(?:call|use|invoke|run)\s+(?:this|the\s+[\w-]+)\s+tool\s+(?:first|before)|\bcall\s+this\s+tool\s+(?:first|before|every\s+time|whenever|on\s+every)",
         // Every alternative holds one of these: "before"/"prior" leads the
         // first, "first"/"before" ends the second, the third ends in
@@ -575,6 +593,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: true,
         pattern: r"\botherwise\s+(?:the|this)\s+tool\s+(?:will\s+not|won'?t|cannot|can'?t|fails?|will\s+fail)\b|\b(?:the|this)\s+tool\s+(?:will\s+not|won'?t)\s+work\s+(?:unless|without|if\s+you\s+(?:do\s+not|don'?t))",
         // The first alternative holds "otherwise", the second "work".
         also: &["otherwise", "otherwi\u{17f}e", "work", "wor\u{212a}"],
@@ -614,6 +633,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: false,
         pattern: r"(?:^|[\s(<!*/-])(?:copilot|claude|chatgpt|gemini|codex)\s*[:,]|\bhey\s+(?:ai|assistant|agent|claude|copilot)\b|\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|llm|language\s+model|assistant|agent|claude|gpt|chatgpt|copilot|cursor)\b|\b(?:dear|attention|note\s+to(?:\s+the)?)\s+(?:ai|llm|assistant|agent|model|claude)s?\b|\b(?:ai|llm)\s+(?:assistant|agent|model)s?\s+(?:must|should|reading|processing)\b|\bto\s+(?:the\s+)?(?:ai|llm|assistant|agent|model)\s+(?:reading|processing)\s+this\b",
         also: &[],
         examples: &[
@@ -637,6 +657,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: r"\b(?:run|execute|add|insert|append|put|paste|type)\b",
+        prefilter: false,
         pattern: r"[^.\n]{0,40}(?:(?:curl|wget)\s[^\n|]{0,200}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b|rm\s+-rf\s+[~/]|chmod\s+777|\biex\b)",
         also: &[],
         examples: &[
@@ -657,6 +678,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: true,
         pattern: r"\b(?:pre-?authori[sz]ed|already\s+(?:approved|authori[sz]ed|consented)|(?:user|owner|admin)\s+has\s+(?:approved|authori[sz]ed|consented))\b",
         also: &[],
         examples: &[
@@ -683,6 +705,7 @@ pub(crate) static SIGNALS: &[Signal] = &[
         starts: &[],
         may_start: None,
         lead: "",
+        prefilter: true,
         pattern: r"(?-i:\b(?:IMPORTANT|CRITICAL|MANDATORY|URGENT)\s*[:!])|\byou\s+must\s+(?:always|never|immediately)\b|\bthis\s+is\s+(?:very\s+)?(?:mandatory|required\s+for\s+the\s+tool)\b",
         // A word in capitals, or what you must do, or what is mandatory or
         // for the tool ("this is" and "important" are everywhere).
@@ -726,6 +749,8 @@ struct Compiled {
     anchors: Vec<Vec<(usize, usize)>>,
     /// Signal regexes, compiled on first need.
     signals: Vec<OnceLock<meta::Regex>>,
+    /// The same with their literal prefilter (see [`Signal::prefilter`]).
+    prefiltered: Vec<OnceLock<meta::Regex>>,
     /// Signal [`Signal::lead`] regexes, compiled on first need.
     leads: Vec<OnceLock<meta::Regex>>,
     /// Words that introduce a cited example of an injection.
@@ -733,14 +758,18 @@ struct Compiled {
 }
 
 /// Same syntax and matches as `regex::RegexBuilder` with `case_insensitive`,
-/// but without the literal prefilter: extracting it was a third of the
-/// compile time a hook process pays, and the regexes only run in short
-/// windows already found by the keyword scan.
+/// but by default without the literal prefilter: extracting it was a third
+/// of the compile time a hook process pays, and the regexes only run in
+/// short windows already found by the keyword scan.
 fn ci_regex(p: &str) -> meta::Regex {
+    ci_regex_with(p, false)
+}
+
+fn ci_regex_with(p: &str, prefilter: bool) -> meta::Regex {
     meta::Regex::builder()
         .configure(
             meta::Config::new()
-                .auto_prefilter(false)
+                .auto_prefilter(prefilter)
                 .nfa_size_limit(Some(1 << 22))
                 .hybrid_cache_capacity(2 << 20),
         )
@@ -811,6 +840,7 @@ fn compiled() -> &'static Compiled {
             gate,
             anchors,
             signals: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
+            prefiltered: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
             leads: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
             meta: OnceLock::new(),
         }
@@ -819,13 +849,15 @@ fn compiled() -> &'static Compiled {
 
 impl Compiled {
     fn signal(&self, i: usize) -> &meta::Regex {
-        self.signals[i].get_or_init(|| {
-            let s = &SIGNALS[i];
-            ci_regex(
-                &format!("{}{}", s.lead, s.pattern)
-                    .replace("(?:CRED)", &format!("(?:{CRED_PATHS})")),
-            )
-        })
+        self.signals[i].get_or_init(|| ci_regex(&signal_pattern(&SIGNALS[i])))
+    }
+    /// The regex to search signal `i` with, after `scanned` bytes.
+    fn searcher(&self, i: usize, scanned: usize) -> &meta::Regex {
+        let s = &SIGNALS[i];
+        if !s.prefilter || scanned < PREFILTER_AFTER {
+            return self.signal(i);
+        }
+        self.prefiltered[i].get_or_init(|| ci_regex_with(&signal_pattern(s), true))
     }
     fn lead(&self, i: usize) -> Option<&meta::Regex> {
         let lead = SIGNALS[i].lead;
@@ -983,10 +1015,16 @@ fn window_matches<'a>(
     let hay = &text[..w.end];
     // `ſ` and the Kelvin sign (UTF-8 lead bytes C5 and E2) fold to `s` and
     // `k`: a match may then start where no start literal was seen.
+    // (memmem::find built a searcher per call, in every window with a
+    // dash or a curly quote.)
+    static FOLDS: OnceLock<[memchr::memmem::Finder<'static>; 2]> = OnceLock::new();
     let folds = |b: &[u8]| {
+        let [long_s, kelvin] = FOLDS.get_or_init(|| {
+            let f = |c: &'static str| memchr::memmem::Finder::new(c.as_bytes());
+            [f("\u{17f}"), f("\u{212a}")]
+        });
         memchr::memchr2(0xC5, 0xE2, b).is_some()
-            && (memchr::memmem::find(b, "\u{17f}".as_bytes()).is_some()
-                || memchr::memmem::find(b, "\u{212a}".as_bytes()).is_some())
+            && (long_s.find(b).is_some() || kelvin.find(b).is_some())
     };
     let mut starts = starts
         .filter(|_| !folds(&text.as_bytes()[w.clone()]))
@@ -1131,6 +1169,16 @@ fn exfiltrate_may_start(hay: &[u8], p: usize) -> bool {
     })
 }
 
+/// The whole regex of a signal.
+fn signal_pattern(s: &Signal) -> String {
+    format!("{}{}", s.lead, s.pattern).replace("(?:CRED)", &format!("(?:{CRED_PATHS})"))
+}
+
+/// Bytes of text a process scans before signals use their prefilters.
+const PREFILTER_AFTER: usize = 4 << 20;
+/// Bytes of text scanned so far by this process.
+static SCANNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Bytes either side of a keyword in which its signal's regex runs: longer
 /// than any signal's reach (the longest gaps in the patterns are ~200).
 const WINDOW: usize = 400;
@@ -1160,6 +1208,7 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
         starts,
     } = found;
     let mut hits = Vec::new();
+    let scanned = SCANNED.fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
     let mut opener = FirstOpener::new(text);
     if prune_weak {
         prune(&mut windows, |end| opener.before(end));
@@ -1168,7 +1217,7 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
         if windows[i].is_empty() {
             continue;
         }
-        let re = c.signal(i);
+        let re = c.searcher(i, scanned);
         let anchored = !sig.starts.is_empty();
         let found = windows[i].iter().flat_map(|w| {
             let starts = anchored.then_some(&starts[i][..]);
@@ -1955,6 +2004,34 @@ mod tests {
             assert!(!exfiltrate_may_start(text.as_bytes(), p), "{}", &text[p..]);
         }
         assert!(exfiltrate_may_start(b"send it to https://x", 0));
+    }
+
+    /// A signal's prefiltered regex finds what its plain one finds, on
+    /// every example joined with the others; the hook's first texts use
+    /// the plain one.
+    #[test]
+    fn prefiltered_regexes_find_the_same() {
+        let c = compiled();
+        let examples: Vec<&str> = SIGNALS
+            .iter()
+            .flat_map(|s| s.examples.iter().chain(s.counter_examples))
+            .copied()
+            .collect();
+        let mut matches = 0;
+        for (i, s) in SIGNALS.iter().enumerate().filter(|(_, s)| s.prefilter) {
+            assert!(std::ptr::eq(c.searcher(i, 0), c.signal(i)));
+            let fast = c.searcher(i, PREFILTER_AFTER);
+            assert!(!std::ptr::eq(fast, c.signal(i)));
+            for e in &examples {
+                for o in &examples {
+                    let t = format!("{e} {o}\n{}", e.to_uppercase());
+                    let plain: Vec<_> = c.signal(i).find_iter(&t).collect();
+                    assert_eq!(fast.find_iter(&t).collect::<Vec<_>>(), plain, "{}", s.id);
+                    matches += plain.len();
+                }
+            }
+        }
+        assert!(matches > 500, "{matches}");
     }
 
     /// Signals with `starts` or a `lead` search anchored at them: the same matches as
