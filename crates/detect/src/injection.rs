@@ -747,6 +747,8 @@ struct Compiled {
     /// Keyword index -> (signal, offset): a hit at `p` is a possible match
     /// start of the signal at `p - offset` (see [`Signal::starts`]).
     anchors: Vec<Vec<(usize, usize)>>,
+    /// Keyword index of `<!--`, scanned for the comment look-up.
+    html_opener: usize,
     /// Signal regexes, compiled on first need.
     signals: Vec<OnceLock<meta::Regex>>,
     /// The same with their literal prefilter (see [`Signal::prefilter`]).
@@ -833,12 +835,20 @@ fn compiled() -> &'static Compiled {
                 anchors[j].push((i, o));
             }
         }
+        // The keyword scan finds HTML comment openers for free; a memmem
+        // search for them was most of the comment look-up (`-` is common).
+        let html_opener = pats.len();
+        pats.push("<!--".into());
+        owner.push(Vec::new());
+        gate.push(Vec::new());
+        anchors.push(Vec::new());
         Compiled {
             keywords: KeywordFilter::new(&pats),
             pats,
             owner,
             gate,
             anchors,
+            html_opener,
             signals: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
             prefiltered: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
             leads: SIGNALS.iter().map(|_| OnceLock::new()).collect(),
@@ -898,6 +908,8 @@ pub(crate) struct InjectionScan {
     starts: Vec<Vec<usize>>,
     /// The text's [`scan_limit`], known from the first hit.
     limit: Option<usize>,
+    /// Where the first `<!--` is.
+    html_opener: Option<usize>,
 }
 
 /// How much of `text` is scanned for injection: [`MAX_TEXT`] bytes, cut at
@@ -915,6 +927,8 @@ fn scan_limit(text: &str) -> usize {
 struct Windows {
     windows: Vec<Vec<Range<usize>>>,
     starts: Vec<Vec<usize>>,
+    /// Where the first `<!--` is.
+    html_opener: Option<usize>,
 }
 
 impl InjectionScan {
@@ -924,6 +938,7 @@ impl InjectionScan {
             gates: vec![Vec::new(); SIGNALS.len()],
             starts: vec![Vec::new(); SIGNALS.len()],
             limit: None,
+            html_opener: None,
         }
     }
 
@@ -937,6 +952,9 @@ impl InjectionScan {
             return;
         }
         let c = compiled();
+        if k == c.html_opener && self.html_opener.is_none() {
+            self.html_opener = Some(kstart);
+        }
         for &(sig, exact) in &c.gate[k] {
             if exact.is_none_or(|e| text.as_bytes().get(kstart..kend) == Some(e.as_bytes())) {
                 self.gates[sig].push(kstart..kend);
@@ -992,6 +1010,7 @@ impl InjectionScan {
         Windows {
             windows: self.windows,
             starts: self.starts,
+            html_opener: self.html_opener,
         }
     }
 }
@@ -1206,10 +1225,11 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
     let Windows {
         mut windows,
         starts,
+        html_opener,
     } = found;
     let mut hits = Vec::new();
     let scanned = SCANNED.fetch_add(text.len(), std::sync::atomic::Ordering::Relaxed);
-    let mut opener = FirstOpener::new(text);
+    let mut opener = FirstOpener::new(text, html_opener);
     if prune_weak {
         prune(&mut windows, |end| opener.before(end));
     }
@@ -1337,35 +1357,36 @@ fn comment_finders() -> &'static CommentFinders {
 /// text, twice when there was no `/*`, for a hit in its first lines).
 struct FirstOpener<'t> {
     text: &'t [u8],
-    /// No opener starts before this.
+    /// The first `<!--`, known from the keyword scan.
+    html: Option<usize>,
+    /// No `/*` starts before this.
     clear: usize,
-    at: Option<usize>,
+    /// The first `/*`, once found.
+    c: Option<usize>,
 }
 
 impl<'t> FirstOpener<'t> {
-    fn new(text: &'t str) -> Self {
+    fn new(text: &'t str, html: Option<usize>) -> Self {
         FirstOpener {
             text: text.as_bytes(),
+            html,
             clear: 0,
-            at: None,
+            c: None,
         }
     }
 
     /// Does a comment opener start before byte `end`?
     fn before(&mut self, end: usize) -> bool {
-        if self.at.is_none() && end > self.clear {
-            let [[html, c], _] = comment_finders();
-            // Openers are at most 4 bytes long.
-            let to = (end + 3).min(self.text.len());
-            let part = &self.text[self.clear..to];
-            self.at = [c.find(part), html.find(part)]
-                .into_iter()
-                .flatten()
-                .min()
-                .map(|i| self.clear + i);
-            self.clear = if to == self.text.len() { to } else { to - 3 };
+        if self.html.is_some_and(|s| s < end) {
+            return true;
         }
-        self.at.is_some_and(|s| s < end)
+        if self.c.is_none() && end > self.clear {
+            let [[_, c], _] = comment_finders();
+            let to = (end + 1).min(self.text.len());
+            self.c = c.find(&self.text[self.clear..to]).map(|i| self.clear + i);
+            self.clear = if to == self.text.len() { to } else { to - 1 };
+        }
+        self.c.is_some_and(|s| s < end)
     }
 }
 
@@ -1839,7 +1860,8 @@ mod tests {
 
     /// The lazy opener look-up answers as a search of the text before `end`
     /// does, whatever order it is asked in (openers across the parts it
-    /// searched, at the text's end, none).
+    /// searched, at the text's end, none); the keyword scan gives it the
+    /// first `<!--`.
     #[test]
     fn first_opener_answers_for_every_end() {
         let texts = [
@@ -1852,6 +1874,7 @@ mod tests {
             format!("{}/*", "é".repeat(7)),
         ];
         for t in &texts {
+            assert_eq!(compiled().windows(t).html_opener, t.find("<!--"), "{t:?}");
             let naive = |end: usize| {
                 let t = t.as_bytes();
                 (0..end).any(|s| t[s..].starts_with(b"/*") || t[s..].starts_with(b"<!--"))
@@ -1863,7 +1886,7 @@ mod tests {
                 ends.iter().map(|e| (e * 7 + 3) % (t.len() + 1)).collect(),
             ];
             for order in orders {
-                let mut opener = FirstOpener::new(t);
+                let mut opener = FirstOpener::new(t, t.find("<!--"));
                 for end in order {
                     assert_eq!(opener.before(end), naive(end), "{t:?} before {end}");
                 }
