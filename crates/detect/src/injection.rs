@@ -60,12 +60,13 @@ pub(crate) struct Signal {
     /// (the haystack, the position), checked before the anchored search.
     may_start: Option<fn(&[u8], usize) -> bool>,
     /// When not empty, the start of every match: the regex is `lead` then
-    /// `pattern`. A window is searched for `lead` alone (a small automaton,
-    /// where the whole one tracks a bounded gap from every start at once)
-    /// and the whole regex runs anchored where it matches.
+    /// `pattern`. Once the process has scanned [`WARM_AFTER`] bytes, a
+    /// window is searched for `lead` alone (a small automaton, where the
+    /// whole one tracks a bounded gap from every start at once) and the
+    /// whole regex runs anchored where it matches.
     lead: &'static str,
     /// Searched with the regex's literal prefilter once the process has
-    /// scanned [`PREFILTER_AFTER`] bytes: for signals whose windows it
+    /// scanned [`WARM_AFTER`] bytes: for signals whose windows it
     /// skips through (measured), never for a hook's one tool call, which
     /// would pay for building it.
     prefilter: bool,
@@ -864,7 +865,7 @@ impl Compiled {
     /// The regex to search signal `i` with, after `scanned` bytes.
     fn searcher(&self, i: usize, scanned: usize) -> &meta::Regex {
         let s = &SIGNALS[i];
-        if !s.prefilter || scanned < PREFILTER_AFTER {
+        if !s.prefilter || scanned < WARM_AFTER {
             return self.signal(i);
         }
         self.prefiltered[i].get_or_init(|| ci_regex_with(&signal_pattern(s), true))
@@ -1193,8 +1194,9 @@ fn signal_pattern(s: &Signal) -> String {
     format!("{}{}", s.lead, s.pattern).replace("(?:CRED)", &format!("(?:{CRED_PATHS})"))
 }
 
-/// Bytes of text a process scans before signals use their prefilters.
-const PREFILTER_AFTER: usize = 4 << 20;
+/// Bytes of text a process scans before it builds what pays off only over
+/// many texts: prefilters and lead regexes (not for a hook's tool call).
+const WARM_AFTER: usize = 4 << 20;
 /// Bytes of text scanned so far by this process.
 static SCANNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -1239,9 +1241,10 @@ fn scan_in(text: &str, found: Windows, prune_weak: bool) -> Vec<Hit> {
         }
         let re = c.searcher(i, scanned);
         let anchored = !sig.starts.is_empty();
+        let lead = (scanned >= WARM_AFTER).then(|| c.lead(i)).flatten();
         let found = windows[i].iter().flat_map(|w| {
             let starts = anchored.then_some(&starts[i][..]);
-            window_matches(re, text, w.clone(), starts, sig.may_start, c.lead(i))
+            window_matches(re, text, w.clone(), starts, sig.may_start, lead)
         });
         for m in found.take(50) {
             let weight = if mentioned_not_meant(text, m.range(), c.meta()) {
@@ -2043,7 +2046,7 @@ mod tests {
         let mut matches = 0;
         for (i, s) in SIGNALS.iter().enumerate().filter(|(_, s)| s.prefilter) {
             assert!(std::ptr::eq(c.searcher(i, 0), c.signal(i)));
-            let fast = c.searcher(i, PREFILTER_AFTER);
+            let fast = c.searcher(i, WARM_AFTER);
             assert!(!std::ptr::eq(fast, c.signal(i)));
             for e in &examples {
                 for o in &examples {
