@@ -445,7 +445,6 @@ mod wide {
             // Anchors from `start` on were not tested: a keyword starting
             // within `reach` before it may have its anchor there.
             let done = start.saturating_sub(self.reach);
-            found.sort_unstable();
             for (s, k, e) in found {
                 if s < done {
                     hit(k as usize, s, e);
@@ -480,7 +479,12 @@ mod wide {
                         .zip(kw)
                         .all(|(a, b)| a.to_ascii_lowercase() == *b)
                 {
-                    found.push((start, a.keyword, end));
+                    // In order of start: a hit is at most `reach` bytes
+                    // before its anchor, so it goes at or near the end (a
+                    // sort afterwards was 2% of warden check's instructions).
+                    let hit = (start, a.keyword, end);
+                    let at = found.len() - found.iter().rev().take_while(|f| **f > hit).count();
+                    found.insert(at, hit);
                 }
             }
         }
