@@ -81,13 +81,16 @@ pub fn scan_with(text: &str, which: Detectors) -> Vec<Match> {
     if which.pii {
         out.extend(crate::pii::find(text));
     }
+    // One pre-scan for hidden characters serves both detectors that need it.
+    let first_hidden = std::cell::OnceCell::new();
+    let first_hidden = || *first_hidden.get_or_init(|| crate::unicode::first_hidden(text));
     match injection {
-        Some(inj) => out.extend(crate::injection::find_scanned(text, inj)),
+        Some(inj) => out.extend(crate::injection::find_scanned(text, inj, first_hidden())),
         None if which.injection => out.extend(crate::injection::find(text)),
         None => {}
     }
     if which.unicode {
-        out.extend(crate::unicode::find(text));
+        out.extend(crate::unicode::find_known(text, first_hidden()));
     }
     sort_by_position(&mut out);
     out

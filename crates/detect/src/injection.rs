@@ -1592,9 +1592,15 @@ pub fn find(text: &str) -> Vec<Match> {
 /// [`find`] given the keyword hits of the whole `text` (see
 /// [`InjectionScan`], which keeps those of the first [`MAX_TEXT`] bytes).
 /// Text with hidden characters is scanned again the way [`find`] does it.
-pub(crate) fn find_scanned(text: &str, scan: InjectionScan) -> Vec<Match> {
+/// `first_hidden`: [`unicode::first_hidden`] of `text`, which the caller
+/// has for the hidden-Unicode detector too.
+pub(crate) fn find_scanned(
+    text: &str,
+    scan: InjectionScan,
+    first_hidden: Option<usize>,
+) -> Vec<Match> {
     let text = &text[..scan_limit(text)];
-    if unicode::has_hidden(text) {
+    if unicode::has_hidden_known(text, first_hidden) {
         return find(text);
     }
     reportable(&scan_in(text, scan.finish(text), true))

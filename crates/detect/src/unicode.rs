@@ -15,7 +15,13 @@ const PREVIEW_CHARS: usize = 160;
 
 /// All hidden-Unicode findings in `text`, in order of position.
 pub fn find(text: &str) -> Vec<Match> {
-    if !may_contain_hidden(text) {
+    find_known(text, first_hidden(text))
+}
+
+/// [`find`] with [`first_hidden`] of `text` already known (one pre-scan
+/// serves this and [`has_hidden_known`]).
+pub(crate) fn find_known(text: &str, first: Option<usize>) -> Vec<Match> {
+    if first.is_none() {
         return Vec::new();
     }
     let mut out: Vec<Match> = Vec::new();
@@ -42,7 +48,7 @@ pub fn find(text: &str) -> Vec<Match> {
 /// `text` with every hidden character and escape sequence removed (tag
 /// characters dropped, not decoded): what a human sees.
 pub fn strip_hidden(text: &str) -> String {
-    if !may_contain_hidden(text) {
+    if first_hidden(text).is_none() {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
@@ -59,7 +65,7 @@ pub fn strip_hidden(text: &str) -> String {
 /// zero-width bit encodings), decoded, with the byte range it was hidden in.
 /// Detectors of meaning (prompt injection) run on these payloads too.
 pub fn hidden_payloads(text: &str) -> Vec<(Range<usize>, String)> {
-    if !may_contain_hidden(text) {
+    if first_hidden(text).is_none() {
         return Vec::new();
     }
     runs(text)
@@ -94,13 +100,20 @@ pub(crate) fn map_offset(map: &[(usize, usize)], off: usize) -> usize {
 
 /// True when `text` holds any hidden character or escape (cheap when not).
 pub fn has_hidden(text: &str) -> bool {
-    may_contain_hidden(text) && !runs(text).is_empty()
+    has_hidden_known(text, first_hidden(text))
 }
 
-/// Cheap pre-check: does `text` hold a character [`runs`] acts on? Exact,
+/// [`has_hidden`] of `text`, given [`first_hidden`] of `text` or of a longer
+/// text it begins (a prefix cut at a character boundary holds the same first
+/// one, if it reaches that far).
+pub(crate) fn has_hidden_known(text: &str, first: Option<usize>) -> bool {
+    first.is_some_and(|f| f < text.len()) && !runs(text).is_empty()
+}
+
+/// Cheap pre-check: where is the first character [`runs`] acts on? Exact,
 /// so text with ordinary accents, dashes or quotes skips the walk entirely.
-fn may_contain_hidden(text: &str) -> bool {
-    next_hidden(text, 0).is_some()
+pub(crate) fn first_hidden(text: &str) -> Option<usize> {
+    next_hidden(text, 0)
 }
 
 /// The first byte offset at or after `from` where a character that [`runs`]
@@ -656,6 +669,30 @@ fn ansi_conceals(seq: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The first hidden character of a text answers for every prefix of it
+    /// (injection scans a prefix of what the hidden-Unicode detector does).
+    #[test]
+    fn first_hidden_of_a_text_serves_its_prefixes() {
+        for text in [
+            "plain text, no tricks",
+            "a\u{200B}b and later \u{202E}gnp.exe",
+            "caf\u{e9} \u{1b}[31mred\u{1b}[0m",
+            "tags \u{E0041}\u{E0042} end",
+            "\u{200D}",
+        ] {
+            let first = first_hidden(text);
+            for cut in (0..=text.len()).filter(|&c| text.is_char_boundary(c)) {
+                let prefix = &text[..cut];
+                assert_eq!(
+                    has_hidden_known(prefix, first),
+                    has_hidden(prefix),
+                    "{prefix:?}"
+                );
+            }
+            assert_eq!(find_known(text, first), find(text));
+        }
+    }
+
     /// The chunked pre-check sees a hidden character at any offset, in a
     /// whole chunk or in the remainder, and passes over Latin accents.
     #[test]
@@ -664,11 +701,11 @@ mod tests {
             for at in 0..=len {
                 for hidden in ["\u{200B}", "\u{202E}", "\u{1b}[31m", "\u{E0041}"] {
                     let t = format!("{}{hidden}{}", "a".repeat(at), "b".repeat(len - at));
-                    assert!(may_contain_hidden(&t), "{len} {at} {hidden:?}");
+                    assert!(first_hidden(&t).is_some(), "{len} {at} {hidden:?}");
                     assert!(!find(&t).is_empty(), "{len} {at} {hidden:?}");
                 }
                 let plain = format!("{}éüñ{}", "a".repeat(at), "b".repeat(len - at));
-                assert!(!may_contain_hidden(&plain), "{plain:?}");
+                assert!(first_hidden(&plain).is_none(), "{plain:?}");
             }
         }
     }
@@ -710,7 +747,7 @@ mod tests {
                 for simd in [false, simd_available()] {
                     assert_eq!(next_hidden_with(&t, 0, simd), want, "{:04X} {at}", c as u32);
                 }
-                assert_eq!(may_contain_hidden(&t), want.is_some());
+                assert_eq!(first_hidden(&t).is_some(), want.is_some());
                 hidden += usize::from(want.is_some() && at == 0);
             }
         }
